@@ -1,0 +1,449 @@
+//! The one analyser shared by indexing and querying.
+//!
+//! Every string that reaches the index or a query passes through [`normalize`] first, so
+//! full-width letters, compatibility ideographs and case differences can never make the two
+//! sides disagree. Two tokenizers sit on top of it:
+//!
+//! * [`JIEBA_TOKENIZER`]: jieba's search mode, which emits every dictionary sub-word of a long
+//!   word as well as the word itself (`中国农业发展银行` also yields `农业`, `银行`), so users
+//!   find the words they think in even where jieba would keep them inside a longer one.
+//! * [`BIGRAM_TOKENIZER`]: overlapping CJK character pairs (and whole Latin/digit words), with
+//!   consecutive positions. It turns any CJK phrase into an exact substring match that does not
+//!   depend on how jieba happened to segment a sentence, which is what phrase queries need.
+//!
+//! Offsets always point into the original, un-normalised text, so highlights land on the
+//! characters the user sees.
+
+use std::sync::Arc;
+
+use jieba_rs::Jieba;
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use unicode_normalization::UnicodeNormalization;
+
+/// Name under which the word tokenizer is registered with tantivy.
+pub const JIEBA_TOKENIZER: &str = "newsidx_jieba";
+/// Name under which the bigram tokenizer is registered with tantivy.
+pub const BIGRAM_TOKENIZER: &str = "newsidx_bigram";
+
+/// Text after width folding and ASCII lowercasing, with a map back to the original bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Normalized {
+    pub text: String,
+    /// `origin[i]` is the byte offset in the original text of normalised byte `i`;
+    /// it has one extra entry for the end of the text.
+    origin: Vec<usize>,
+}
+
+impl Normalized {
+    /// Maps a byte range of the normalised text back to the original text.
+    pub fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
+        let at = |i: usize| self.origin.get(i).copied().unwrap_or(0);
+        (at(start), at(end))
+    }
+}
+
+/// NFKC width folding plus ASCII lowercasing, applied character by character so every output
+/// byte knows the original character it came from.
+pub fn normalize(original: &str) -> Normalized {
+    let mut text = String::with_capacity(original.len());
+    let mut origin = Vec::with_capacity(original.len() + 1);
+    let mut buf = [0u8; 4];
+    for (at, c) in original.char_indices() {
+        let before = text.len();
+        if c.is_ascii() {
+            text.push(c.to_ascii_lowercase());
+        } else if is_unified_ideograph(c) {
+            // NFKC leaves unified ideographs alone; skip the table lookups for the common case.
+            text.push(c);
+        } else {
+            for n in std::iter::once(c).nfkc() {
+                let n = n.to_ascii_lowercase();
+                text.push_str(n.encode_utf8(&mut buf));
+            }
+        }
+        origin.extend(std::iter::repeat_n(at, text.len() - before));
+    }
+    origin.push(original.len());
+    Normalized { text, origin }
+}
+
+fn is_unified_ideograph(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}')
+}
+
+/// Characters that are written without spaces between words, where bigrams stand in for words.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{4E00}'..='\u{9FFF}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{20000}'..='\u{2FA1F}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{3040}'..='\u{30FF}'   // kana
+        | '\u{AC00}'..='\u{D7AF}'   // hangul syllables
+        | '\u{3007}'                // 〇
+    )
+}
+
+/// A token before it becomes a tantivy token: normalised text, original byte range, position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnalyzedToken {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+    pub position: usize,
+}
+
+/// Owns the shared jieba instance and produces every token stream in the program.
+#[derive(Clone)]
+pub struct Analyzer {
+    jieba: Arc<Jieba>,
+}
+
+impl Analyzer {
+    pub fn new(jieba: Arc<Jieba>) -> Self {
+        Analyzer { jieba }
+    }
+
+    /// jieba with its default dictionary; callers that add words (user entities) build their own.
+    pub fn with_default_dictionary() -> Self {
+        Analyzer::new(Arc::new(Jieba::new()))
+    }
+
+    pub fn jieba(&self) -> &Arc<Jieba> {
+        &self.jieba
+    }
+
+    /// Index-side word tokens: jieba search mode over the normalised text, in order of start
+    /// offset, dropping white space and punctuation.
+    pub fn index_words(&self, text: &str) -> Vec<AnalyzedToken> {
+        let norm = normalize(text);
+        let mut tokens: Vec<AnalyzedToken> = self
+            .jieba
+            .cut_for_search(&norm.text, true)
+            .into_iter()
+            .filter(|t| is_word(t.word))
+            .map(|t| {
+                let (start, end) = norm.original_range(t.byte_start, t.byte_end);
+                AnalyzedToken {
+                    text: t.word.to_string(),
+                    start,
+                    end,
+                    position: 0,
+                }
+            })
+            .collect();
+        // Search mode emits sub-words before the word that contains them; tantivy expects
+        // positions that never go backwards.
+        tokens.sort_by_key(|t| (t.start, t.end));
+        for (i, t) in tokens.iter_mut().enumerate() {
+            t.position = i;
+        }
+        tokens
+    }
+
+    /// Query-side words: jieba's default (non-overlapping) cut, so a query of `微信支付淘宝`
+    /// becomes the words a reader would name, each of which must then be found.
+    pub fn query_words(&self, text: &str) -> Vec<String> {
+        let norm = normalize(text);
+        self.jieba
+            .cut(&norm.text, true)
+            .into_iter()
+            .filter(|t| is_word(t.word))
+            .map(|t| t.word.to_string())
+            .collect()
+    }
+}
+
+/// A token worth indexing: it has at least one letter, digit or ideograph.
+fn is_word(s: &str) -> bool {
+    s.chars().any(char::is_alphanumeric)
+}
+
+/// Bigram tokens of `text`: CJK runs (white space inside a run is ignored) become overlapping
+/// pairs, a lone CJK character stays a unigram, and Latin/digit runs become whole words.
+/// Positions are consecutive so a phrase is a run of consecutive positions.
+pub fn bigrams(text: &str) -> Vec<AnalyzedToken> {
+    let norm = normalize(text);
+    let mut out = Vec::new();
+    let mut run: Vec<(usize, char)> = Vec::new(); // CJK run: (normalised byte offset, char)
+    let mut word_start: Option<usize> = None;
+    let chars: Vec<(usize, char)> = norm.text.char_indices().collect();
+    let mut i = 0;
+    while i <= chars.len() {
+        let current = chars.get(i).copied();
+        let class = current.map(|(_, c)| classify(c));
+        // Close a Latin/digit word when it ends.
+        if let Some(start) = word_start
+            && class != Some(CharClass::Alnum)
+        {
+            let end = current.map_or(norm.text.len(), |(at, _)| at);
+            push_token(&mut out, &norm, start, end);
+            word_start = None;
+        }
+        match (current, class) {
+            (Some((at, c)), Some(CharClass::Cjk)) => run.push((at, c)),
+            (Some(_), Some(CharClass::Space)) if !run.is_empty() => {
+                // A space between ideographs does not break the run.
+                let next_is_cjk = chars[i + 1..]
+                    .iter()
+                    .find(|(_, c)| classify(*c) != CharClass::Space)
+                    .is_some_and(|(_, c)| classify(*c) == CharClass::Cjk);
+                if !next_is_cjk {
+                    flush_run(&mut out, &norm, &mut run);
+                }
+            }
+            (Some((at, _)), Some(CharClass::Alnum)) => {
+                flush_run(&mut out, &norm, &mut run);
+                if word_start.is_none() {
+                    word_start = Some(at);
+                }
+            }
+            _ => flush_run(&mut out, &norm, &mut run),
+        }
+        i += 1;
+    }
+    for (i, t) in out.iter_mut().enumerate() {
+        t.position = i;
+    }
+    out
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CharClass {
+    Cjk,
+    Alnum,
+    Space,
+    Other,
+}
+
+fn classify(c: char) -> CharClass {
+    if is_cjk(c) {
+        CharClass::Cjk
+    } else if c.is_alphanumeric() {
+        CharClass::Alnum
+    } else if c.is_whitespace() {
+        CharClass::Space
+    } else {
+        CharClass::Other
+    }
+}
+
+fn push_token(out: &mut Vec<AnalyzedToken>, norm: &Normalized, start: usize, end: usize) {
+    let (ostart, oend) = norm.original_range(start, end);
+    out.push(AnalyzedToken {
+        text: norm.text[start..end].to_string(),
+        start: ostart,
+        end: oend,
+        position: 0,
+    });
+}
+
+fn flush_run(out: &mut Vec<AnalyzedToken>, norm: &Normalized, run: &mut Vec<(usize, char)>) {
+    match run.len() {
+        0 => {}
+        1 => {
+            let (at, c) = run[0];
+            push_token(out, norm, at, at + c.len_utf8());
+        }
+        _ => {
+            for pair in run.windows(2) {
+                let (a, ca) = pair[0];
+                let (b, cb) = pair[1];
+                let (start, _) = norm.original_range(a, a + ca.len_utf8());
+                let (_, end) = norm.original_range(b, b + cb.len_utf8());
+                let mut text = String::with_capacity(ca.len_utf8() + cb.len_utf8());
+                text.push(ca);
+                text.push(cb);
+                out.push(AnalyzedToken {
+                    text,
+                    start,
+                    end,
+                    position: 0,
+                });
+            }
+        }
+    }
+    run.clear();
+}
+
+/// tantivy adapter for [`Analyzer::index_words`].
+#[derive(Clone)]
+pub struct JiebaTokenizer {
+    analyzer: Analyzer,
+}
+
+/// tantivy adapter for [`bigrams`].
+#[derive(Clone, Default)]
+pub struct BigramTokenizer;
+
+/// A token stream over tokens computed up front; both analysers need the whole text anyway.
+pub struct VecTokenStream {
+    tokens: Vec<Token>,
+    /// Index of the current token plus one; zero before the first `advance`.
+    next: usize,
+    /// Returned by `token()` before the first `advance`, so misuse cannot panic.
+    none: Token,
+}
+
+impl VecTokenStream {
+    fn new(tokens: Vec<AnalyzedToken>) -> Self {
+        let tokens = tokens
+            .into_iter()
+            .map(|t| Token {
+                offset_from: t.start,
+                offset_to: t.end,
+                position: t.position,
+                text: t.text,
+                position_length: 1,
+            })
+            .collect();
+        VecTokenStream {
+            tokens,
+            next: 0,
+            none: Token::default(),
+        }
+    }
+}
+
+impl TokenStream for VecTokenStream {
+    fn advance(&mut self) -> bool {
+        if self.next < self.tokens.len() {
+            self.next += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn token(&self) -> &Token {
+        match self.next.checked_sub(1) {
+            Some(i) => self.tokens.get(i).unwrap_or(&self.none),
+            None => &self.none,
+        }
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        match self.next.checked_sub(1) {
+            Some(i) if i < self.tokens.len() => &mut self.tokens[i],
+            _ => &mut self.none,
+        }
+    }
+}
+
+impl Tokenizer for JiebaTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        VecTokenStream::new(self.analyzer.index_words(text))
+    }
+}
+
+impl Tokenizer for BigramTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        VecTokenStream::new(bigrams(text))
+    }
+}
+
+/// Registers both tokenizers on an index, under the names the schema refers to.
+pub fn register(index: &tantivy::Index, analyzer: &Analyzer) {
+    index.tokenizers().register(
+        JIEBA_TOKENIZER,
+        JiebaTokenizer {
+            analyzer: analyzer.clone(),
+        },
+    );
+    index
+        .tokenizers()
+        .register(BIGRAM_TOKENIZER, BigramTokenizer);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::OnceLock;
+
+    pub(crate) fn analyzer() -> &'static Analyzer {
+        static A: OnceLock<Analyzer> = OnceLock::new();
+        A.get_or_init(Analyzer::with_default_dictionary)
+    }
+
+    fn texts(tokens: &[AnalyzedToken]) -> Vec<&str> {
+        tokens.iter().map(|t| t.text.as_str()).collect()
+    }
+
+    #[test]
+    fn normalize_folds_width_and_ascii_case_and_maps_offsets() {
+        let n = normalize("ＩＰｈｏｎｅ　13 微信");
+        assert_eq!(n.text, "iphone 13 微信");
+        // "微信" starts after 6 full-width letters (3 bytes each), U+3000 (3 bytes), "13 ".
+        let start = n.text.find("微信").unwrap();
+        assert_eq!(n.original_range(start, start + 6), (24, 30));
+    }
+
+    #[test]
+    fn index_words_include_sub_words_of_long_words() {
+        let words = analyzer().index_words("中国农业发展银行");
+        let texts = texts(&words);
+        assert!(texts.contains(&"农业"), "{texts:?}");
+        assert!(texts.contains(&"银行"), "{texts:?}");
+        // Sorted by start offset, positions ascending.
+        assert!(words.windows(2).all(|w| w[0].start <= w[1].start));
+        assert!(words.windows(2).all(|w| w[0].position < w[1].position));
+    }
+
+    #[test]
+    fn index_word_offsets_point_into_the_original_mixed_text() {
+        let text = "ＡＰＰ iPhone 13 Pro 发布会";
+        let words = analyzer().index_words(text);
+        let iphone = words.iter().find(|t| t.text == "iphone").unwrap();
+        assert_eq!(&text[iphone.start..iphone.end], "iPhone");
+        let app = words.iter().find(|t| t.text == "app").unwrap();
+        assert_eq!(&text[app.start..app.end], "ＡＰＰ");
+        let launch = words.iter().find(|t| t.text == "发布会").unwrap();
+        assert_eq!(&text[launch.start..launch.end], "发布会");
+    }
+
+    #[test]
+    fn query_words_are_the_plain_cut_without_punctuation() {
+        assert_eq!(
+            analyzer().query_words("微信支付，淘宝！"),
+            vec!["微信", "支付", "淘宝"]
+        );
+        assert_eq!(analyzer().query_words("  ，。 "), Vec::<String>::new());
+    }
+
+    #[test]
+    fn bigrams_pair_ideographs_and_keep_latin_words_whole() {
+        let tokens = bigrams("用iPhone 13付款，好。");
+        assert_eq!(texts(&tokens), vec!["用", "iphone", "13", "付款", "好"]);
+        assert_eq!(
+            tokens.iter().map(|t| t.position).collect::<Vec<_>>(),
+            vec![0, 1, 2, 3, 4]
+        );
+        let tokens = bigrams("微信支付");
+        assert_eq!(texts(&tokens), vec!["微信", "信支", "支付"]);
+    }
+
+    #[test]
+    fn bigram_runs_span_spaces_between_ideographs_but_not_punctuation() {
+        assert_eq!(
+            texts(&bigrams("安全 为底线")),
+            vec!["安全", "全为", "为底", "底线"]
+        );
+        assert_eq!(texts(&bigrams("微信，支付")), vec!["微信", "支付"]);
+    }
+
+    #[test]
+    fn bigram_offsets_cover_both_characters() {
+        let text = "ａ微信";
+        let tokens = bigrams(text);
+        assert_eq!(texts(&tokens), vec!["a", "微信"]);
+        assert_eq!(&text[tokens[1].start..tokens[1].end], "微信");
+    }
+
+    #[test]
+    fn empty_text_has_no_tokens() {
+        assert!(bigrams("").is_empty());
+        assert!(analyzer().index_words("").is_empty());
+    }
+}

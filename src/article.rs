@@ -1,0 +1,425 @@
+//! One file to one [`Article`]: the read-and-decode, front-matter and clean-to-text stages for a
+//! single document. Everything here is a pure function of the bytes and the options, which is
+//! what lets `ingest` skip unchanged files by fingerprint.
+
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::error::Rejection;
+use crate::frontmatter::{self, FrontMatter};
+use crate::{clean, decode, markdown, page, pubdate};
+
+/// What a file claims to be, from its name. `Sniff` files (`.txt`, no extension) are articles
+/// only when their content opens with front matter or an HTML document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Markdown,
+    Html,
+    Sniff,
+}
+
+impl Kind {
+    /// The kind for a file name, or `None` for files that are never articles.
+    pub fn from_file_name(name: &str) -> Option<Kind> {
+        let lower = name.to_ascii_lowercase();
+        match lower.rsplit_once('.') {
+            None => Some(Kind::Sniff),
+            Some(("", _)) => Some(Kind::Sniff), // ".profile"-like
+            Some((_, "md" | "markdown")) => Some(Kind::Markdown),
+            Some((_, "html" | "htm" | "xhtml")) => Some(Kind::Html),
+            Some((_, "txt")) => Some(Kind::Sniff),
+            Some(_) => None,
+        }
+    }
+}
+
+/// A document exactly as it is indexed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Article {
+    /// Stable identity: the path relative to the corpus root, `/`-separated.
+    pub id: String,
+    pub path: String,
+    pub title: String,
+    #[serde(serialize_with = "serialize_rfc3339")]
+    pub published: Option<DateTime<FixedOffset>>,
+    pub author: Option<String>,
+    pub source: Option<String>,
+    pub categories: Vec<String>,
+    pub tags: Vec<String>,
+    pub url: Option<String>,
+    pub image: Option<String>,
+    pub extra: Map<String, Value>,
+    pub body: String,
+}
+
+fn serialize_rfc3339<S: serde::Serializer>(
+    value: &Option<DateTime<FixedOffset>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(dt) => serializer.serialize_str(&dt.to_rfc3339()),
+        None => serializer.serialize_none(),
+    }
+}
+
+/// An article plus the things a person should know about it that did not stop it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    pub article: Article,
+    pub warnings: Vec<String>,
+}
+
+/// Settings that change what a file parses to (so they are part of its fingerprint).
+#[derive(Debug, Clone, Copy)]
+pub struct ParseOptions {
+    pub default_offset: FixedOffset,
+    /// "Now", for flagging dates after next year as suspicious.
+    pub now: DateTime<FixedOffset>,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        ParseOptions {
+            default_offset: pubdate::default_offset(),
+            now: chrono::Utc::now().fixed_offset(),
+        }
+    }
+}
+
+/// Parses one file. `Ok(None)` means the file is not an article at all (a `.txt` of notes) and
+/// is skipped rather than rejected.
+pub fn parse(
+    id: &str,
+    path: &str,
+    kind: Kind,
+    bytes: &[u8],
+    options: &ParseOptions,
+) -> Result<Option<Parsed>, Rejection> {
+    let decoded = decode::decode(bytes)?;
+    let text = decoded.text.as_str();
+    if text.trim().is_empty() {
+        return Err(Rejection::Empty);
+    }
+    let kind = match kind {
+        Kind::Sniff if frontmatter::starts_with_front_matter(text) => Kind::Markdown,
+        Kind::Sniff if looks_like_html_document(text) => Kind::Html,
+        Kind::Sniff => return Ok(None),
+        Kind::Markdown if looks_like_html_document(text) => Kind::Html,
+        other => other,
+    };
+    let mut builder = Builder::new(id, path, options);
+    match kind {
+        Kind::Html => builder.read_page(page::extract_page(text)),
+        _ => builder.read_markdown(text)?,
+    }
+    builder.finish().map(Some)
+}
+
+fn looks_like_html_document(text: &str) -> bool {
+    let head = text.trim_start_matches('\u{FEFF}').trim_start();
+    let head = head
+        .get(..head.len().min(64))
+        .unwrap_or(head)
+        .to_ascii_lowercase();
+    head.starts_with("<!doctype html") || head.starts_with("<html") || head.starts_with("<?xml")
+}
+
+/// Collects fields from whichever source format, then applies the shared fallbacks.
+struct Builder<'a> {
+    path: &'a str,
+    options: &'a ParseOptions,
+    article: Article,
+    /// The title came from the body or the file name rather than from the document's metadata.
+    title_missing: bool,
+    date_text: Option<String>,
+    warnings: Vec<String>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(id: &'a str, path: &'a str, options: &'a ParseOptions) -> Self {
+        Builder {
+            path,
+            options,
+            article: Article {
+                id: id.to_string(),
+                path: path.to_string(),
+                title: String::new(),
+                published: None,
+                author: None,
+                source: None,
+                categories: Vec::new(),
+                tags: Vec::new(),
+                url: None,
+                image: None,
+                extra: Map::new(),
+                body: String::new(),
+            },
+            title_missing: false,
+            date_text: None,
+            warnings: Vec::new(),
+        }
+    }
+
+    fn read_markdown(&mut self, text: &str) -> Result<(), Rejection> {
+        let (front, body_md) = match frontmatter::split(text)? {
+            Some(split) => (Some(FrontMatter::parse(split.yaml)?), split.body),
+            None => (None, text),
+        };
+        let had_front_matter = front.is_some();
+        let fm = front.unwrap_or_default();
+        let a = &mut self.article;
+        a.body = clean::html_to_text(&markdown::to_html(body_md));
+        a.title = fm.title.unwrap_or_default();
+        if a.title.is_empty() && !had_front_matter {
+            a.title = markdown::first_heading(body_md).unwrap_or_default();
+        }
+        self.title_missing = had_front_matter && a.title.is_empty();
+        self.date_text = fm.date;
+        a.categories = fm.categories;
+        a.tags = fm.tags;
+        a.author = fm.author;
+        a.source = fm.source;
+        a.url = fm.url;
+        a.image = fm.image;
+        a.extra = fm.extra;
+        Ok(())
+    }
+
+    fn read_page(&mut self, page: page::Page) {
+        let a = &mut self.article;
+        a.title = page.title.unwrap_or_default();
+        self.title_missing = a.title.is_empty();
+        self.date_text = page.published;
+        a.author = page.author;
+        a.source = page.source;
+        a.url = page.url;
+        a.image = page.image;
+        a.body = page.body;
+    }
+
+    fn finish(mut self) -> Result<Parsed, Rejection> {
+        let a = &mut self.article;
+        if a.body.trim().is_empty() && a.title.trim().is_empty() {
+            return Err(Rejection::NoContent(
+                "neither a title nor any body text after cleaning".into(),
+            ));
+        }
+        if a.title.trim().is_empty() {
+            a.title = title_from_body(&a.body).unwrap_or_else(|| file_stem(self.path));
+            if self.title_missing {
+                self.warnings
+                    .push(format!("title: empty; using '{}' instead", a.title));
+            }
+        }
+        if a.source.is_none() {
+            a.source = source_from_body(&a.body);
+        }
+        match self.date_text.as_deref() {
+            None => {}
+            Some(text) => match pubdate::parse(text, self.options.default_offset) {
+                Ok(date) => {
+                    if let Some(doubt) = pubdate::suspicious(&date, self.options.now) {
+                        self.warnings
+                            .push(format!("date: suspicious date '{}': {doubt}", text.trim()));
+                    }
+                    a.published = Some(date);
+                }
+                Err(reason) => self.warnings.push(format!(
+                    "date: {reason}; indexed without a publication date"
+                )),
+            },
+        }
+        Ok(Parsed {
+            article: self.article,
+            warnings: self.warnings,
+        })
+    }
+}
+
+/// The body's first line, cut at its first sentence end and kept short enough for a title.
+fn title_from_body(body: &str) -> Option<String> {
+    const MAX_CHARS: usize = 60;
+    let line = body.lines().map(str::trim).find(|l| !l.is_empty())?;
+    let sentence = match line.find(['。', '！', '？', '!', '?']) {
+        Some(end) => &line[..end],
+        None => line,
+    };
+    let title: String = sentence.chars().take(MAX_CHARS).collect();
+    let title = title.trim().to_string();
+    (!title.is_empty()).then_some(title)
+}
+
+fn file_stem(path: &str) -> String {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    match name.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() => stem.to_string(),
+        _ => name.to_string(),
+    }
+}
+
+/// `（文章来源：红星新闻）`, `来源：新华社` and the like, at the start of a body line.
+fn source_from_body(body: &str) -> Option<String> {
+    const LABELS: &[&str] = &["文章来源", "来源", "稿件来源", "新闻来源", "Source"];
+    body.lines().find_map(|line| {
+        let line = line
+            .trim()
+            .trim_start_matches(['（', '(', '【', '['])
+            .trim_start();
+        let rest = LABELS.iter().find_map(|label| line.strip_prefix(label))?;
+        let rest = rest.trim_start().strip_prefix(['：', ':'])?.trim_start();
+        let end = rest
+            .find(['）', ')', '】', ']', '|', '｜', '，', ',', ' ', '\u{3000}'])
+            .unwrap_or(rest.len());
+        let name = rest[..end].trim();
+        (!name.is_empty() && name.chars().count() <= 30).then(|| name.to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options() -> ParseOptions {
+        ParseOptions {
+            default_offset: pubdate::default_offset(),
+            now: DateTime::parse_from_rfc3339("2026-11-22T00:00:00+08:00").unwrap(),
+        }
+    }
+
+    fn parse_md(text: &str) -> Parsed {
+        parse(
+            "a/b.md",
+            "a/b.md",
+            Kind::Markdown,
+            text.as_bytes(),
+            &options(),
+        )
+        .unwrap()
+        .unwrap()
+    }
+
+    #[test]
+    fn kinds_from_file_names() {
+        assert_eq!(Kind::from_file_name("a.MD"), Some(Kind::Markdown));
+        assert_eq!(Kind::from_file_name("a.htm"), Some(Kind::Html));
+        assert_eq!(Kind::from_file_name("a.txt"), Some(Kind::Sniff));
+        assert_eq!(Kind::from_file_name("README"), Some(Kind::Sniff));
+        assert_eq!(Kind::from_file_name("a.png"), None);
+    }
+
+    #[test]
+    fn front_matter_article() {
+        let p = parse_md(
+            "---\ntitle: 央行发布支付新规\ndate: 2021-12-08 10:18:31\ncategories: [监管, 支付]\n\
+             source: 财经日报\n---\n\n<p>央行今日发布新规。</p><p>新规明年实施。</p>\n",
+        );
+        let a = &p.article;
+        assert_eq!(a.title, "央行发布支付新规");
+        assert_eq!(
+            a.published.unwrap().to_rfc3339(),
+            "2021-12-08T10:18:31+08:00"
+        );
+        assert_eq!(a.categories, vec!["监管", "支付"]);
+        assert_eq!(a.source.as_deref(), Some("财经日报"));
+        assert_eq!(a.body, "央行今日发布新规。\n新规明年实施。");
+        assert!(p.warnings.is_empty());
+    }
+
+    #[test]
+    fn empty_title_and_offset_only_date_warn_but_index() {
+        let p = parse_md("---\ntitle: \"\"\ndate:  +0800\n---\n第一句话。第二句。\n");
+        assert_eq!(p.article.title, "第一句话");
+        assert_eq!(p.article.published, None);
+        assert_eq!(
+            p.warnings,
+            vec![
+                "title: empty; using '第一句话' instead".to_string(),
+                "date: expected a date such as 2021-11-30 17:24, RFC 2822 or RFC 3339, found '+0800'; indexed without a publication date".to_string(),
+            ]
+        );
+    }
+
+    #[test]
+    fn markdown_without_front_matter_takes_its_heading() {
+        let p = parse_md("# 移动支付观察\n\n正文。");
+        assert_eq!(p.article.title, "移动支付观察");
+        assert!(p.warnings.is_empty());
+    }
+
+    #[test]
+    fn title_falls_back_to_file_name() {
+        let p = parse(
+            "x/notes.md",
+            "x/notes.md",
+            Kind::Markdown,
+            b"---\ntitle: ''\n---\n",
+            &options(),
+        );
+        assert_eq!(
+            p.unwrap_err(),
+            Rejection::NoContent("neither a title nor any body text after cleaning".into())
+        );
+        assert_eq!(file_stem("x/notes.v2.md"), "notes.v2");
+        assert_eq!(file_stem("x/README"), "README");
+    }
+
+    #[test]
+    fn source_from_body_lines() {
+        assert_eq!(
+            source_from_body("正文\n（文章来源：红星新闻）").as_deref(),
+            Some("红星新闻")
+        );
+        assert_eq!(
+            source_from_body("来源: 新华社 记者").as_deref(),
+            Some("新华社")
+        );
+        assert_eq!(source_from_body("图片来源：官网"), None);
+    }
+
+    #[test]
+    fn txt_files_are_sniffed() {
+        let o = options();
+        assert_eq!(
+            parse(
+                "n.txt",
+                "n.txt",
+                Kind::Sniff,
+                "shopping list".as_bytes(),
+                &o
+            ),
+            Ok(None)
+        );
+        let p = parse(
+            "n.txt",
+            "n.txt",
+            Kind::Sniff,
+            b"\n---\ntitle: t\n---\nbody",
+            &o,
+        );
+        assert_eq!(p.unwrap().unwrap().article.title, "t");
+    }
+
+    #[test]
+    fn suspicious_dates_are_kept_with_a_warning() {
+        let p = parse_md("---\ntitle: t\ndate: 1888-01-01\n---\nbody");
+        assert!(p.article.published.is_some());
+        assert_eq!(
+            p.warnings,
+            vec!["date: suspicious date '1888-01-01': year 1888 is before 1900"]
+        );
+    }
+
+    #[test]
+    fn rejections_carry_reasons() {
+        let o = options();
+        assert_eq!(
+            parse("a.md", "a.md", Kind::Markdown, b"---\ntitle: t\nbody", &o),
+            Err(Rejection::UnterminatedFrontMatter { line: 1 })
+        );
+        assert_eq!(
+            parse("a.md", "a.md", Kind::Markdown, b"  \n\n", &o),
+            Err(Rejection::Empty)
+        );
+    }
+}

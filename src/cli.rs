@@ -1,0 +1,169 @@
+//! Every flag in one place. Names, flags and exit codes here are a contract with scripts and
+//! cron jobs: never rename them silently.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+
+/// Exit codes, documented in README.md.
+pub mod exit {
+    /// Everything worked (search: at least one hit).
+    pub const OK: u8 = 0;
+    /// Ingest: some files were rejected, the rest are indexed. Search: no hits.
+    pub const PARTIAL: u8 = 1;
+    /// Nothing was done: bad usage, unusable index, unreadable corpus folder.
+    pub const FATAL: u8 = 2;
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "newsidx",
+    version,
+    about = "Index a folder of Chinese news articles with Tantivy and jieba, and search it",
+    after_help = "Exit codes: 0 success; 1 ingest rejected some files (the rest are indexed) or search found nothing; 2 fatal error.\nThe index lives in ./index unless --index or NEWSIDX_INDEX says otherwise."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Index every article under DIR (markdown with front matter, HTML pages). Reruns only
+    /// re-parse changed files and drop documents whose files are gone.
+    Ingest(IngestArgs),
+    /// Search the index: ranked hits with highlighted snippets.
+    Search(SearchArgs),
+    /// Print files as they would be indexed, one JSON object per line.
+    Inspect(InspectArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IndexArg {
+    /// Index folder.
+    #[arg(
+        long,
+        env = "NEWSIDX_INDEX",
+        default_value = "index",
+        value_name = "PATH"
+    )]
+    pub index: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ParseArgs {
+    /// Offset for dates written without one (e.g. +08:00, -0500, UTC).
+    #[arg(long, default_value = "+08:00", value_name = "OFFSET")]
+    pub default_tz: String,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// Corpus folder to index.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub index: IndexArg,
+    #[command(flatten)]
+    pub parse: ParseArgs,
+    /// Skip files larger than this (bytes; K, M, G suffixes allowed).
+    #[arg(long, default_value = "32M", value_parser = parse_size, value_name = "SIZE")]
+    pub max_file_size: u64,
+    /// Print the summary as one JSON object on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// No progress bar and no per-file warnings; rejections and the summary still print.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Words to find; "quoted phrase"; -word to exclude. May be empty when a filter is given.
+    #[arg(default_value = "")]
+    pub query: String,
+    #[command(flatten)]
+    pub index: IndexArg,
+    /// Number of hits to show.
+    #[arg(short = 'n', long = "limit", default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Only articles published on or after this day (YYYY-MM-DD, in +08:00).
+    #[arg(long, value_parser = parse_day, value_name = "DATE")]
+    pub since: Option<NaiveDate>,
+    /// Only articles published on or before this day (YYYY-MM-DD, in +08:00).
+    #[arg(long, value_parser = parse_day, value_name = "DATE")]
+    pub until: Option<NaiveDate>,
+    /// Only articles in this category (repeatable: any of them).
+    #[arg(long, value_name = "NAME")]
+    pub category: Vec<String>,
+    /// Only articles from this source (repeatable: any of them).
+    #[arg(long, value_name = "NAME")]
+    pub source: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Files to parse.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub parse: ParseArgs,
+}
+
+fn parse_day(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("expected a day as YYYY-MM-DD, found '{text}'"))
+}
+
+fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => (&t[..i], t[i..].trim()),
+        None => (t, ""),
+    };
+    let multiplier: u64 = match unit.to_ascii_uppercase().as_str() {
+        "" | "B" => 1,
+        "K" | "KB" | "KIB" => 1 << 10,
+        "M" | "MB" | "MIB" => 1 << 20,
+        "G" | "GB" | "GIB" => 1 << 30,
+        _ => return Err(format!("expected a size like 500K or 32M, found '{text}'")),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(multiplier))
+        .ok_or_else(|| format!("expected a size like 500K or 32M, found '{text}'"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("32M"), Ok(32 << 20));
+        assert_eq!(parse_size("500k"), Ok(500 << 10));
+        assert_eq!(parse_size("100"), Ok(100));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("99999999999999G").is_err());
+    }
+
+    #[test]
+    fn days() {
+        assert_eq!(
+            parse_day("2021-09-01"),
+            Ok(NaiveDate::from_ymd_opt(2021, 9, 1).unwrap())
+        );
+        assert!(parse_day("2021-13-01").is_err());
+    }
+
+    #[test]
+    fn clap_definition_is_valid() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

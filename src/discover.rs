@@ -1,0 +1,184 @@
+//! Finding the files under a corpus root. The walk never stops on one bad entry: unreadable
+//! folders, broken symlinks and loops become per-path problems, reported and counted.
+
+use std::path::{Component, Path, PathBuf};
+
+use crate::article::Kind;
+
+/// A file that may be an article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub abs: PathBuf,
+    /// The path relative to the root, lossless even for names that are not UTF-8.
+    pub id: String,
+    pub kind: Kind,
+}
+
+/// What the walk found.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub candidates: Vec<Candidate>,
+    /// Files that are never articles (images, scripts, ...).
+    pub skipped: usize,
+    /// Entries that could not be walked: (path, reason).
+    pub problems: Vec<(String, String)>,
+}
+
+/// Walks `root` in a stable order, following symlinks (with loop detection), skipping hidden
+/// entries and the folders in `exclude` (the index itself may live inside the corpus).
+pub fn discover(root: &Path, exclude: &[PathBuf]) -> Discovery {
+    let exclude: Vec<PathBuf> = exclude
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
+    let mut found = Discovery::default();
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let hidden = e.depth() > 0 && e.file_name().as_encoded_bytes().starts_with(b".");
+            let excluded = e.file_type().is_dir()
+                && !exclude.is_empty()
+                && std::fs::canonicalize(e.path()).is_ok_and(|p| exclude.contains(&p));
+            !hidden && !excluded
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let path = err
+                    .path()
+                    .map_or_else(|| root.display().to_string(), |p| p.display().to_string());
+                found.problems.push((path, walk_error_reason(&err)));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        let Some(kind) = Kind::from_file_name(&name) else {
+            found.skipped += 1;
+            continue;
+        };
+        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        found.candidates.push(Candidate {
+            abs: entry.path().to_path_buf(),
+            id: path_id(rel),
+            kind,
+        });
+    }
+    found
+}
+
+fn walk_error_reason(err: &walkdir::Error) -> String {
+    if let Some(ancestor) = err.loop_ancestor() {
+        return format!("symlink loop back to {}", ancestor.display());
+    }
+    match err.io_error() {
+        Some(io) if io.kind() == std::io::ErrorKind::NotFound => {
+            "vanished during the walk, or a broken symlink".to_string()
+        }
+        Some(io) => format!("cannot read: {io}"),
+        None => err.to_string(),
+    }
+}
+
+/// A `/`-separated id for a relative path. Names that are not valid UTF-8 keep every byte:
+/// invalid bytes become `%XX`, and `%` itself is always written `%25`, so two different
+/// names can never share an id.
+pub fn path_id(rel: &Path) -> String {
+    let mut id = String::new();
+    for component in rel.components() {
+        let Component::Normal(name) = component else {
+            continue;
+        };
+        if !id.is_empty() {
+            id.push('/');
+        }
+        push_escaped(&mut id, name.as_encoded_bytes());
+    }
+    id
+}
+
+fn push_escaped(out: &mut String, mut bytes: &[u8]) {
+    loop {
+        match std::str::from_utf8(bytes) {
+            Ok(valid) => {
+                out.push_str(&valid.replace('%', "%25"));
+                return;
+            }
+            Err(err) => {
+                let (valid, rest) = bytes.split_at(err.valid_up_to());
+                out.push_str(&String::from_utf8_lossy(valid).replace('%', "%25"));
+                let bad = err.error_len().unwrap_or(rest.len()).max(1).min(rest.len());
+                for b in &rest[..bad] {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+                bytes = &rest[bad..];
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    #[test]
+    fn walks_in_order_skipping_hidden_excluded_and_non_articles() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("b/sub")).unwrap();
+        fs::create_dir_all(root.join(".git")).unwrap();
+        fs::create_dir_all(root.join("index")).unwrap();
+        for f in [
+            "b/sub/x.md",
+            "a.html",
+            "notes.txt",
+            "pic.png",
+            ".git/HEAD.md",
+            "index/meta.md",
+        ] {
+            fs::write(root.join(f), "x").unwrap();
+        }
+        let found = discover(root, &[root.join("index")]);
+        let ids: Vec<_> = found.candidates.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, vec!["a.html", "b/sub/x.md", "notes.txt"]);
+        assert_eq!(found.skipped, 1);
+        assert!(found.problems.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn broken_symlinks_and_loops_are_problems_not_failures() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("ok.md"), "x").unwrap();
+        std::os::unix::fs::symlink(root.join("missing.md"), root.join("broken.md")).unwrap();
+        fs::create_dir(root.join("d")).unwrap();
+        std::os::unix::fs::symlink(root, root.join("d/loop")).unwrap();
+        let found = discover(root, &[]);
+        let ids: Vec<_> = found.candidates.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, vec!["ok.md"]);
+        let mut reasons: Vec<_> = found.problems.iter().map(|(_, r)| r.as_str()).collect();
+        reasons.sort();
+        assert_eq!(reasons.len(), 2, "{:?}", found.problems);
+        assert_eq!(
+            reasons[0],
+            "symlink loop back to ".to_string() + &root.display().to_string()
+        );
+        assert_eq!(reasons[1], "vanished during the walk, or a broken symlink");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn ids_are_lossless_for_non_utf8_names() {
+        use std::os::unix::ffi::OsStrExt;
+        let name = std::ffi::OsStr::from_bytes(b"caf\xE9%.md");
+        assert_eq!(path_id(&Path::new("d").join(name)), "d/caf%E9%25.md");
+        assert_eq!(path_id(Path::new("新闻/100%.md")), "新闻/100%25.md");
+    }
+}

@@ -1,0 +1,375 @@
+//! The ingest pipeline: discover -> read -> parse (in parallel) -> index (one writer, one
+//! commit). The index mirrors one folder: a rerun re-parses only files whose bytes or parse
+//! settings changed, deletes documents whose files are gone, and keeps the indexed version of
+//! a file that has become unreadable or malformed. Tantivy's commit is atomic and its writer
+//! lock refuses a second concurrent ingest, so a crash or an overlapping cron run never leaves
+//! a half-written index.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tantivy::{IndexWriter, TantivyDocument, Term};
+
+use crate::analysis::Analyzer;
+use crate::article::{self, ParseOptions};
+use crate::discover::{self, Candidate};
+use crate::error::{Error, Rejection};
+use crate::index;
+
+/// Files over this size are rejected unread; news articles are kilobytes, so anything larger is
+/// a mis-saved archive or a dump that would only stall the batch.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 32 * 1024 * 1024;
+
+/// Memory for tantivy's indexing buffers, shared by its threads.
+const WRITER_MEMORY: usize = 256 * 1024 * 1024;
+
+/// Bumped when parsing changes what a file turns into, so every file is re-parsed once.
+const PIPELINE_VERSION: u64 = 1;
+
+#[derive(Debug, Clone)]
+pub struct IngestOptions {
+    pub root: PathBuf,
+    pub index: PathBuf,
+    pub parse: ParseOptions,
+    pub max_file_size: u64,
+}
+
+/// Something worth telling the user about one file while the batch runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    Rejected {
+        path: String,
+        reason: String,
+    },
+    Warning {
+        path: String,
+        message: String,
+    },
+    /// One more file finished (for progress bars).
+    Done,
+}
+
+/// The outcome of a run, printed as the summary line (and as JSON with `--json`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct IngestReport {
+    /// Files that looked like articles by name.
+    pub seen: usize,
+    /// Newly added or updated documents.
+    pub indexed: usize,
+    /// Files whose fingerprint matched the index; not re-parsed.
+    pub unchanged: usize,
+    pub rejected: usize,
+    /// `.txt`/extension-less files that turned out not to be articles, and non-article files.
+    pub skipped: usize,
+    /// Documents whose files are gone.
+    pub removed: usize,
+    pub warnings: usize,
+    /// Documents in the index after the commit.
+    pub total: u64,
+    pub seconds: f64,
+}
+
+impl IngestReport {
+    /// Files parsed per second (indexed plus rejected), the figure that measures the pipeline.
+    pub fn docs_per_second(&self) -> f64 {
+        if self.seconds > 0.0 {
+            self.indexed as f64 / self.seconds
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Number of candidate files, known before parsing starts (sizes a progress bar).
+pub type OnStart<'a> = &'a (dyn Fn(usize) + Sync);
+
+/// Runs one ingest. Per-file problems are reported through `on_event` and counted; only
+/// problems with the index itself are errors.
+pub fn run(
+    options: &IngestOptions,
+    analyzer: &Analyzer,
+    on_start: OnStart<'_>,
+    on_event: &(dyn Fn(Event) + Sync),
+) -> Result<IngestReport, Error> {
+    let started = Instant::now();
+    let root = &options.root;
+    if !root.is_dir() {
+        return Err(Error::Io {
+            path: root.clone(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "not a folder"),
+        });
+    }
+    let opened = index::open_or_create(&options.index, analyzer)?;
+    let writer: IndexWriter<TantivyDocument> = opened
+        .index
+        .writer(WRITER_MEMORY)
+        .map_err(|e| writer_error(&options.index, e))?;
+    let root_key = std::fs::canonicalize(root)
+        .unwrap_or_else(|_| root.clone())
+        .display()
+        .to_string();
+    let previous = previous_state(&opened.index, &options.index, &root_key)?;
+
+    let found = discover::discover(root, std::slice::from_ref(&options.index));
+    let mut report = IngestReport {
+        seen: found.candidates.len(),
+        skipped: found.skipped,
+        ..IngestReport::default()
+    };
+    for (path, reason) in &found.problems {
+        report.rejected += 1;
+        on_event(Event::Rejected {
+            path: path.clone(),
+            reason: reason.clone(),
+        });
+    }
+    on_start(found.candidates.len());
+
+    let settings = settings_fingerprint(&options.parse);
+    let fields = opened.fields;
+    let first_error: Mutex<Option<tantivy::TantivyError>> = Mutex::new(None);
+    let outcomes: Vec<Outcome> = found
+        .candidates
+        .par_iter()
+        .map(|candidate| {
+            let outcome = process(
+                candidate,
+                options,
+                settings,
+                &previous.fingerprints,
+                on_event,
+            );
+            if let Outcome::Parsed(article, fingerprint, _) = &outcome {
+                writer.delete_term(Term::from_field_text(fields.id, &article.id));
+                let doc = index::to_document(article, *fingerprint, &fields);
+                if let Err(e) = writer.add_document(doc)
+                    && let Ok(mut slot) = first_error.lock()
+                {
+                    slot.get_or_insert(e);
+                }
+            }
+            on_event(Event::Done);
+            outcome.without_article()
+        })
+        .collect();
+    if let Some(e) = first_error.into_inner().ok().flatten() {
+        return Err(Error::index(&options.index, e));
+    }
+
+    let present: HashSet<&str> = found.candidates.iter().map(|c| c.id.as_str()).collect();
+    for id in previous.fingerprints.keys() {
+        if !present.contains(id.as_str()) {
+            writer.delete_term(Term::from_field_text(fields.id, id));
+            report.removed += 1;
+        }
+    }
+    for outcome in &outcomes {
+        match outcome {
+            Outcome::Parsed(..) | Outcome::Indexed { .. } => report.indexed += 1,
+            Outcome::Unchanged => report.unchanged += 1,
+            Outcome::Rejected => report.rejected += 1,
+            Outcome::NotAnArticle => report.skipped += 1,
+        }
+        if let Outcome::Indexed { warnings } = outcome {
+            report.warnings += warnings;
+        }
+    }
+
+    commit(writer, &options.index, &root_key)?;
+    report.total = opened
+        .index
+        .reader()
+        .map(|r| r.searcher().num_docs())
+        .map_err(|e| Error::index(&options.index, e))?;
+    report.seconds = round_seconds(started.elapsed());
+    Ok(report)
+}
+
+fn round_seconds(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1000.0).round() / 1000.0
+}
+
+enum Outcome {
+    Parsed(Box<article::Article>, u64, usize),
+    Indexed { warnings: usize },
+    Unchanged,
+    Rejected,
+    NotAnArticle,
+}
+
+impl Outcome {
+    /// Articles are handed to the writer as soon as they are parsed; only counts are kept, so
+    /// memory does not grow with the corpus.
+    fn without_article(self) -> Outcome {
+        match self {
+            Outcome::Parsed(_, _, warnings) => Outcome::Indexed { warnings },
+            other => other,
+        }
+    }
+}
+
+fn process(
+    candidate: &Candidate,
+    options: &IngestOptions,
+    settings: u64,
+    previous: &HashMap<String, u64>,
+    on_event: &(dyn Fn(Event) + Sync),
+) -> Outcome {
+    let display = candidate.abs.display().to_string();
+    let reject = |reason: Rejection| {
+        on_event(Event::Rejected {
+            path: display.clone(),
+            reason: reason.to_string(),
+        });
+        Outcome::Rejected
+    };
+    let bytes = match read_limited(&candidate.abs, options.max_file_size) {
+        Ok(bytes) => bytes,
+        Err(reason) => return reject(reason),
+    };
+    let fingerprint = fnv1a(settings, &bytes);
+    if previous.get(&candidate.id) == Some(&fingerprint) {
+        return Outcome::Unchanged;
+    }
+    match article::parse(
+        &candidate.id,
+        &display,
+        candidate.kind,
+        &bytes,
+        &options.parse,
+    ) {
+        Ok(Some(parsed)) => {
+            let warnings = parsed.warnings.len();
+            for message in parsed.warnings {
+                on_event(Event::Warning {
+                    path: display.clone(),
+                    message,
+                });
+            }
+            Outcome::Parsed(Box::new(parsed.article), fingerprint, warnings)
+        }
+        Ok(None) => Outcome::NotAnArticle,
+        Err(reason) => reject(reason),
+    }
+}
+
+/// Reads a file unless it is over the limit; the size is checked before reading so a huge file
+/// costs nothing.
+pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, Rejection> {
+    let unreadable = |e: std::io::Error| Rejection::Unreadable(e.to_string());
+    let size = std::fs::metadata(path).map_err(unreadable)?.len();
+    if size > limit {
+        return Err(Rejection::TooLarge { size, limit });
+    }
+    std::fs::read(path).map_err(unreadable)
+}
+
+/// What a previous ingest left: fingerprints of its documents, when they belong to this root.
+struct Previous {
+    fingerprints: HashMap<String, u64>,
+}
+
+#[derive(Serialize, serde::Deserialize)]
+struct CommitPayload {
+    root: String,
+    format: u32,
+}
+
+fn previous_state(index: &tantivy::Index, path: &Path, root_key: &str) -> Result<Previous, Error> {
+    let fingerprints = index::fingerprints(index).map_err(|e| Error::index(path, e))?;
+    let payload = index
+        .load_metas()
+        .map_err(|e| Error::index(path, e))?
+        .payload
+        .and_then(|p| serde_json::from_str::<CommitPayload>(&p).ok());
+    let same_root = payload.is_some_and(|p| p.root == root_key);
+    if same_root || fingerprints.is_empty() {
+        return Ok(Previous { fingerprints });
+    }
+    // The index mirrors one folder: ingesting another folder replaces its contents. Every old
+    // id is "gone", and a fingerprint of 0 never matches, so nothing is skipped.
+    Ok(Previous {
+        fingerprints: fingerprints.into_keys().map(|id| (id, 0)).collect(),
+    })
+}
+
+fn commit(
+    mut writer: IndexWriter<TantivyDocument>,
+    path: &Path,
+    root_key: &str,
+) -> Result<(), Error> {
+    let payload = serde_json::to_string(&CommitPayload {
+        root: root_key.to_string(),
+        format: index::FORMAT_VERSION,
+    })
+    .map_err(|e| Error::index(path, e))?;
+    let mut prepared = writer.prepare_commit().map_err(|e| Error::index(path, e))?;
+    prepared.set_payload(&payload);
+    prepared.commit().map_err(|e| Error::index(path, e))?;
+    writer
+        .wait_merging_threads()
+        .map_err(|e| Error::index(path, e))
+}
+
+fn writer_error(path: &Path, e: tantivy::TantivyError) -> Error {
+    match e {
+        tantivy::TantivyError::LockFailure(..) => Error::Locked {
+            path: path.to_path_buf(),
+        },
+        other => Error::index(path, other),
+    }
+}
+
+/// Folds the settings that change parse results into the fingerprint seed.
+fn settings_fingerprint(parse: &ParseOptions) -> u64 {
+    let offset = parse.default_offset.local_minus_utc().to_le_bytes();
+    fnv1a(fnv1a(PIPELINE_VERSION, &offset), crate::VERSION.as_bytes())
+}
+
+/// FNV-1a: stable across Rust releases (unlike `DefaultHasher`), which matters because
+/// fingerprints are stored in the index and compared by later builds.
+fn fnv1a(seed: u64, bytes: &[u8]) -> u64 {
+    const PRIME: u64 = 0x0000_0100_0000_01B3;
+    let mut hash = 0xcbf2_9ce4_8422_2325 ^ seed;
+    for b in bytes {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(PRIME);
+    }
+    // 0 marks "must re-parse" in `previous_state`.
+    hash.max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv1a_is_stable_and_seeded() {
+        assert_eq!(fnv1a(0, b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(0, b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_ne!(fnv1a(1, b"a"), fnv1a(0, b"a"));
+    }
+
+    #[test]
+    fn read_limited_rejects_large_files_unread() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.md");
+        std::fs::write(&path, vec![b'x'; 100]).unwrap();
+        assert_eq!(
+            read_limited(&path, 99),
+            Err(Rejection::TooLarge {
+                size: 100,
+                limit: 99
+            })
+        );
+        assert_eq!(read_limited(&path, 100).unwrap().len(), 100);
+        assert!(matches!(
+            read_limited(&dir.path().join("missing.md"), 100),
+            Err(Rejection::Unreadable(_))
+        ));
+    }
+}

@@ -1,0 +1,27 @@
+//! newsidx: a folder of Chinese news articles to a searchable, analysed Tantivy index.
+//!
+//! The pipeline, one module per stage (see ARCHITECTURE.md):
+//! [`discover`] -> [`decode`] -> [`frontmatter`] / [`page`] -> [`clean`] -> [`analysis`] ->
+//! [`index`], driven by [`ingest`]; and [`query`] -> [`analysis`] -> [`search`] ->
+//! [`snippet`] / [`render`].
+
+pub mod analysis;
+pub mod article;
+pub mod clean;
+pub mod decode;
+pub mod discover;
+pub mod error;
+pub mod frontmatter;
+pub mod index;
+pub mod ingest;
+pub mod markdown;
+pub mod page;
+pub mod pubdate;
+pub mod query;
+pub mod render;
+pub mod search;
+pub mod snippet;
+mod yaml;
+
+/// The crate version, folded into document fingerprints so an upgrade re-parses everything.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

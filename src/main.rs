@@ -1,0 +1,173 @@
+//! The `newsidx` binary: parses flags, calls the library, prints, picks the exit code.
+
+mod cli;
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use cli::{Cli, Command, IngestArgs, InspectArgs, ParseArgs, SearchArgs, exit};
+use newsidx::analysis::Analyzer;
+use newsidx::article::{self, Kind, ParseOptions};
+use newsidx::error::Error;
+use newsidx::ingest::{self, Event, IngestOptions};
+use newsidx::search::{SearchRequest, Searcher};
+use newsidx::{pubdate, render};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Ingest(args) => ingest(args),
+        Command::Search(args) => search(args),
+        Command::Inspect(args) => inspect(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            eprintln!("newsidx: {err}");
+            ExitCode::from(exit::FATAL)
+        }
+    }
+}
+
+fn parse_options(args: &ParseArgs) -> Result<ParseOptions, Error> {
+    let default_offset = pubdate::parse_offset(&args.default_tz)
+        .map_err(|e| Error::Usage(format!("--default-tz: {e}")))?;
+    Ok(ParseOptions {
+        default_offset,
+        ..ParseOptions::default()
+    })
+}
+
+fn ingest(args: IngestArgs) -> Result<u8, Error> {
+    let options = IngestOptions {
+        root: args.dir.clone(),
+        index: args.index.index.clone(),
+        parse: parse_options(&args.parse)?,
+        max_file_size: args.max_file_size,
+    };
+    let bar = if !args.quiet && std::io::stderr().is_terminal() {
+        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+        if let Ok(style) =
+            ProgressStyle::with_template("{bar:40} {pos}/{len} files {per_sec} eta {eta}")
+        {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let print = |line: String| bar.suspend(|| eprintln!("{line}"));
+    let on_event = |event: Event| match event {
+        Event::Rejected { path, reason } => {
+            print(format!("{}: {}", render::terminal_safe(&path), reason))
+        }
+        Event::Warning { path, message } if !args.quiet => {
+            print(format!(
+                "{}: warning: {}",
+                render::terminal_safe(&path),
+                message
+            ));
+        }
+        Event::Warning { .. } => {}
+        Event::Done => bar.inc(1),
+    };
+    let on_start = |n: usize| bar.set_length(n as u64);
+    let report = ingest::run(
+        &options,
+        &Analyzer::with_default_dictionary(),
+        &on_start,
+        &on_event,
+    )?;
+    bar.finish_and_clear();
+    if args.json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "seen": report.seen,
+                "indexed": report.indexed,
+                "unchanged": report.unchanged,
+                "rejected": report.rejected,
+                "skipped": report.skipped,
+                "removed": report.removed,
+                "warnings": report.warnings,
+                "total": report.total,
+                "seconds": report.seconds,
+                "docs_per_second": report.docs_per_second(),
+            })
+        );
+    } else {
+        println!("{}", render::ingest_summary(&report));
+    }
+    Ok(if report.rejected > 0 {
+        exit::PARTIAL
+    } else {
+        exit::OK
+    })
+}
+
+fn search(args: SearchArgs) -> Result<u8, Error> {
+    let searcher = Searcher::open(&args.index.index, &Analyzer::with_default_dictionary())?;
+    let results = searcher.search(&SearchRequest {
+        query: args.query,
+        limit: args.limit,
+        since: args.since,
+        until: args.until,
+        categories: args.category,
+        sources: args.source,
+        day_offset: None,
+    })?;
+    let mut out = std::io::stdout().lock();
+    let written = if args.json {
+        writeln!(out, "{}", render::search_json(&results))
+    } else {
+        let color = out.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        write!(out, "{}", render::search_text(&results, color))
+    };
+    // A closed pipe (`| head`) is not an error worth a message.
+    let _ = written;
+    Ok(if results.total > 0 {
+        exit::OK
+    } else {
+        exit::PARTIAL
+    })
+}
+
+fn inspect(args: InspectArgs) -> Result<u8, Error> {
+    let options = parse_options(&args.parse)?;
+    let mut code = exit::OK;
+    let mut out = std::io::stdout().lock();
+    for file in &args.files {
+        let display = file.display().to_string();
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let kind = Kind::from_file_name(&name).unwrap_or(Kind::Sniff);
+        let parsed = ingest::read_limited(file, u64::MAX)
+            .and_then(|bytes| article::parse(&display, &display, kind, &bytes, &options));
+        match parsed {
+            Ok(Some(parsed)) => {
+                for warning in &parsed.warnings {
+                    eprintln!("{}: warning: {warning}", render::terminal_safe(&display));
+                }
+                let json = serde_json::to_string(&parsed.article).unwrap_or_default();
+                let _ = writeln!(out, "{json}");
+            }
+            Ok(None) => {
+                eprintln!(
+                    "{}: not an article (no front matter or HTML document)",
+                    render::terminal_safe(&display)
+                );
+                code = exit::PARTIAL;
+            }
+            Err(reason) => {
+                eprintln!("{}: {reason}", render::terminal_safe(&display));
+                code = exit::PARTIAL;
+            }
+        }
+    }
+    Ok(code)
+}

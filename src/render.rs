@@ -1,0 +1,183 @@
+//! Output. Article text is untrusted: anything printed to a terminal goes through
+//! [`terminal_safe`] so a title cannot carry escape sequences that rewrite the user's screen;
+//! JSON output relies on JSON's own escaping.
+
+use std::fmt::Write as _;
+
+use serde_json::{Value, json};
+
+use crate::ingest::IngestReport;
+use crate::search::{Hit, SearchResults};
+use crate::snippet::Snippet;
+
+/// Replaces control characters (C0, DEL, C1) and bidirectional overrides with U+FFFD, and line
+/// breaks with spaces.
+pub fn terminal_safe(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\r' | '\t' => ' ',
+            c if c.is_control() => '\u{FFFD}',
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => '\u{FFFD}',
+            c => c,
+        })
+        .collect()
+}
+
+/// The snippet as HTML-escaped text with `<b>` around matches (the `--json` contract).
+pub fn snippet_html(snippet: &Snippet) -> String {
+    let mut out = String::with_capacity(snippet.text.len() + 16);
+    let mut at = 0;
+    for h in &snippet.highlights {
+        escape_html_into(&mut out, snippet.text.get(at..h.start).unwrap_or(""));
+        out.push_str("<b>");
+        escape_html_into(&mut out, snippet.text.get(h.clone()).unwrap_or(""));
+        out.push_str("</b>");
+        at = h.end;
+    }
+    escape_html_into(&mut out, snippet.text.get(at..).unwrap_or(""));
+    out
+}
+
+fn escape_html_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+const BOLD: &str = "\x1b[1m";
+const MATCH: &str = "\x1b[1;31m";
+const DIM: &str = "\x1b[2m";
+const RESET: &str = "\x1b[0m";
+
+fn snippet_terminal(snippet: &Snippet, color: bool) -> String {
+    if !color {
+        return terminal_safe(&snippet.text);
+    }
+    let mut out = String::new();
+    let mut at = 0;
+    for h in &snippet.highlights {
+        out.push_str(&terminal_safe(snippet.text.get(at..h.start).unwrap_or("")));
+        out.push_str(MATCH);
+        out.push_str(&terminal_safe(snippet.text.get(h.clone()).unwrap_or("")));
+        out.push_str(RESET);
+        at = h.end;
+    }
+    out.push_str(&terminal_safe(snippet.text.get(at..).unwrap_or("")));
+    out
+}
+
+/// Human-readable results: rank, date, title, path, snippet; a count line at the end.
+pub fn search_text(results: &SearchResults, color: bool) -> String {
+    let mut out = String::new();
+    let paint = |code: &str, text: &str| {
+        if color {
+            format!("{code}{text}{RESET}")
+        } else {
+            text.to_string()
+        }
+    };
+    for (rank, hit) in results.hits.iter().enumerate() {
+        let date = hit.published.map_or_else(
+            || "----------".to_string(),
+            |d| d.format("%Y-%m-%d").to_string(),
+        );
+        let _ = writeln!(
+            out,
+            "{:>2}. {}  {}",
+            rank + 1,
+            date,
+            paint(BOLD, &terminal_safe(&hit.title))
+        );
+        let _ = writeln!(out, "    {}", paint(DIM, &terminal_safe(&hit.path)));
+        let _ = writeln!(out, "    {}", snippet_terminal(&hit.snippet, color));
+    }
+    let _ = writeln!(
+        out,
+        "{} of {} hits ({} ms)",
+        results.hits.len(),
+        results.total,
+        results.took_ms
+    );
+    out
+}
+
+/// The `--json` object: `{"query", "total", "took_ms", "hits": [...]}`.
+pub fn search_json(results: &SearchResults) -> Value {
+    json!({
+        "query": results.query,
+        "total": results.total,
+        "took_ms": results.took_ms,
+        "hits": results.hits.iter().map(hit_json).collect::<Vec<_>>(),
+    })
+}
+
+fn hit_json(hit: &Hit) -> Value {
+    json!({
+        "path": hit.path,
+        "title": hit.title,
+        "published": hit.published.map(|d| d.to_rfc3339()),
+        "score": hit.score,
+        "snippet": snippet_html(&hit.snippet),
+        "author": hit.author,
+        "source": hit.source,
+        "categories": hit.categories,
+        "tags": hit.tags,
+    })
+}
+
+/// The one summary line of an ingest.
+pub fn ingest_summary(report: &IngestReport) -> String {
+    format!(
+        "{} files seen, {} indexed, {} unchanged, {} rejected, {} skipped, {} removed, {} warnings; \
+         {} documents in the index; {:.2} s, {:.1} docs/s",
+        report.seen,
+        report.indexed,
+        report.unchanged,
+        report.rejected,
+        report.skipped,
+        report.removed,
+        report.warnings,
+        report.total,
+        report.seconds,
+        report.docs_per_second()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_safe_neutralises_escapes_and_bidi() {
+        assert_eq!(
+            terminal_safe("a\x1b[2Jb\u{9b}c\u{202E}d\ne"),
+            "a\u{FFFD}[2Jb\u{FFFD}c\u{FFFD}d e"
+        );
+    }
+
+    #[test]
+    fn snippet_html_escapes_and_marks() {
+        let s = Snippet {
+            text: "<微信>支付&".into(),
+            highlights: std::iter::once(8..14).collect(),
+        };
+        assert_eq!(snippet_html(&s), "&lt;微信&gt;<b>支付</b>&amp;");
+    }
+
+    #[test]
+    fn coloured_snippet_sanitises_inside_highlights() {
+        let s = Snippet {
+            text: "x\x1by".into(),
+            highlights: std::iter::once(1..2).collect(),
+        };
+        assert_eq!(snippet_terminal(&s, true), "x\x1b[1;31m\u{FFFD}\x1b[0my");
+        assert_eq!(snippet_terminal(&s, false), "x\u{FFFD}y");
+    }
+}

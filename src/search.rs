@@ -1,0 +1,344 @@
+//! Query -> analyse -> search. Queries are built here rather than by tantivy's parser so that
+//! Chinese behaves as readers expect:
+//!
+//! * every query word matches as a jieba word (ranked by BM25) *or* as a bigram substring,
+//!   so `支付` finds `微信支付` and `农业` finds `中国农业发展银行`;
+//! * documents containing all the query words rank above those containing only some (two
+//!   tiers: the conjunction first, then the rest of the disjunction);
+//! * `"..."` is a bigram phrase, i.e. an exact substring after normalisation; `-x` excludes.
+
+use std::collections::HashSet;
+use std::ops::Bound;
+use std::path::Path;
+use std::time::Instant;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocAddress, IndexReader, Order, TantivyDocument, Term};
+
+use crate::analysis::{self, Analyzer};
+use crate::error::Error;
+use crate::index::{self, Fields, OpenIndex};
+use crate::query;
+use crate::snippet::{self, Snippet};
+
+/// Title matches count this much more than body matches.
+const TITLE_BOOST: f32 = 3.0;
+/// Words beyond this many are ignored: a pasted paragraph should not cost seconds.
+const MAX_QUERY_WORDS: usize = 32;
+/// Upper bound for `-n`.
+pub const MAX_HITS: usize = 10_000;
+
+/// What to search for.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    pub query: String,
+    pub limit: usize,
+    /// Publication date bounds, inclusive, as calendar days in `day_offset`.
+    pub since: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+    /// Any of these categories (exact).
+    pub categories: Vec<String>,
+    /// Any of these sources (exact).
+    pub sources: Vec<String>,
+    /// The offset in which `since`/`until` days begin and end.
+    pub day_offset: Option<FixedOffset>,
+}
+
+/// One ranked result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub id: String,
+    pub path: String,
+    pub title: String,
+    pub published: Option<DateTime<FixedOffset>>,
+    pub score: f32,
+    pub snippet: Snippet,
+    pub author: Option<String>,
+    pub source: Option<String>,
+    pub categories: Vec<String>,
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchResults {
+    pub query: String,
+    pub total: usize,
+    pub took_ms: u64,
+    pub hits: Vec<Hit>,
+}
+
+/// An index opened for searching.
+pub struct Searcher {
+    opened: OpenIndex,
+    reader: IndexReader,
+    analyzer: Analyzer,
+}
+
+/// The query in tantivy terms, plus what to highlight.
+struct Plan {
+    /// One query per query word or phrase.
+    positives: Vec<Box<dyn Query>>,
+    filters: Vec<Box<dyn Query>>,
+    excluded: Vec<Box<dyn Query>>,
+    needles: Vec<String>,
+}
+
+impl Searcher {
+    pub fn open(path: &Path, analyzer: &Analyzer) -> Result<Searcher, Error> {
+        let opened = index::open(path, analyzer)?;
+        let reader = opened.index.reader().map_err(|e| Error::index(path, e))?;
+        Ok(Searcher {
+            opened,
+            reader,
+            analyzer: analyzer.clone(),
+        })
+    }
+
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, Error> {
+        let started = Instant::now();
+        let plan = self.plan(request)?;
+        let searcher = self.reader.searcher();
+        let limit = request.limit.min(MAX_HITS);
+        let err = |e: tantivy::TantivyError| Error::Query(format!("search failed: {e}"));
+
+        let mut ranked: Vec<(f32, DocAddress)> = Vec::new();
+        let total;
+        if plan.positives.is_empty() {
+            // Filters only: newest first.
+            let query = plan.combine(None);
+            total = searcher.search(&query, &Count).map_err(err)?;
+            if limit > 0 {
+                let newest = TopDocs::with_limit(limit)
+                    .order_by_fast_field::<tantivy::DateTime>("published", Order::Desc);
+                ranked = searcher
+                    .search(&query, &newest)
+                    .map_err(err)?
+                    .into_iter()
+                    .map(|(_, addr)| (0.0, addr))
+                    .collect();
+            }
+        } else {
+            let any = plan.combine(Some(Occur::Should));
+            total = searcher.search(&any, &Count).map_err(err)?;
+            if limit > 0 {
+                let all = plan.combine(Some(Occur::Must));
+                ranked = searcher
+                    .search(&all, &TopDocs::with_limit(limit).order_by_score())
+                    .map_err(err)?;
+                if ranked.len() < limit && plan.positives.len() > 1 {
+                    let seen: HashSet<DocAddress> = ranked.iter().map(|(_, a)| *a).collect();
+                    let more = searcher
+                        .search(
+                            &any,
+                            &TopDocs::with_limit(limit + seen.len()).order_by_score(),
+                        )
+                        .map_err(err)?;
+                    ranked.extend(more.into_iter().filter(|(_, a)| !seen.contains(a)));
+                    ranked.truncate(limit);
+                }
+            }
+        }
+
+        let mut hits = Vec::with_capacity(ranked.len());
+        for (score, address) in ranked {
+            let doc: TantivyDocument = searcher.doc(address).map_err(err)?;
+            hits.push(self.hit(&doc, score, &plan.needles));
+        }
+        Ok(SearchResults {
+            query: request.query.clone(),
+            total,
+            took_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            hits,
+        })
+    }
+
+    fn plan(&self, request: &SearchRequest) -> Result<Plan, Error> {
+        let f = &self.opened.fields;
+        let mut plan = Plan {
+            positives: Vec::new(),
+            filters: filters(request, f),
+            excluded: Vec::new(),
+            needles: Vec::new(),
+        };
+        for clause in query::parse(&request.query) {
+            if clause.excluded {
+                plan.excluded.extend(phrase_query(&clause.text, f));
+                continue;
+            }
+            let words = self.analyzer.query_words(&clause.text);
+            if clause.phrase {
+                if let Some(q) = phrase_query(&clause.text, f) {
+                    plan.positives.push(q);
+                }
+            } else {
+                for word in &words {
+                    if plan.positives.len() < MAX_QUERY_WORDS {
+                        plan.positives.push(word_query(word, f));
+                    }
+                }
+            }
+            plan.needles.extend(words);
+        }
+        if plan.positives.is_empty() && plan.filters.is_empty() && plan.excluded.is_empty() {
+            return Err(Error::Query(if request.query.trim().is_empty() {
+                "empty query: give words to search for, or a filter such as --since".to_string()
+            } else {
+                format!(
+                    "nothing to search for in '{}': it has no letters, digits or Chinese characters",
+                    request.query
+                )
+            }));
+        }
+        Ok(plan)
+    }
+
+    fn hit(&self, doc: &TantivyDocument, score: f32, needles: &[String]) -> Hit {
+        let f = &self.opened.fields;
+        let text = |field| index::stored_text(doc, field);
+        let body = text(f.body).unwrap_or_default();
+        Hit {
+            id: text(f.id).unwrap_or_default(),
+            path: text(f.path).unwrap_or_default(),
+            title: text(f.title).unwrap_or_default(),
+            published: index::stored_published(doc, f),
+            score,
+            snippet: snippet::build(&body, needles, snippet::SNIPPET_CHARS),
+            author: text(f.author),
+            source: text(f.source),
+            categories: index::stored_texts(doc, f.categories),
+            tags: index::stored_texts(doc, f.tags),
+        }
+    }
+}
+
+impl Plan {
+    /// The whole query with the positives joined by `occur` (None: match everything).
+    fn combine(&self, occur: Option<Occur>) -> BooleanQuery {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        match occur {
+            None => clauses.push((Occur::Must, Box::new(AllQuery))),
+            Some(Occur::Must) => {
+                clauses.extend(self.positives.iter().map(|q| (Occur::Must, q.box_clone())));
+            }
+            Some(_) => {
+                let any = self
+                    .positives
+                    .iter()
+                    .map(|q| (Occur::Should, q.box_clone()))
+                    .collect();
+                clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+            }
+        }
+        clauses.extend(self.filters.iter().map(|q| (Occur::Must, q.box_clone())));
+        clauses.extend(
+            self.excluded
+                .iter()
+                .map(|q| (Occur::MustNot, q.box_clone())),
+        );
+        BooleanQuery::new(clauses)
+    }
+}
+
+/// A query word: a jieba word in title or body, or the same characters as a bigram substring.
+fn word_query(word: &str, f: &Fields) -> Box<dyn Query> {
+    let term = |field: Field| -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, word),
+            IndexRecordOption::WithFreqs,
+        ))
+    };
+    let mut any: Vec<(Occur, Box<dyn Query>)> = vec![
+        (
+            Occur::Should,
+            Box::new(BoostQuery::new(term(f.title), TITLE_BOOST)),
+        ),
+        (Occur::Should, term(f.body)),
+    ];
+    if let Some(substring) = phrase_query(word, f) {
+        any.push((Occur::Should, substring));
+    }
+    Box::new(BooleanQuery::new(any))
+}
+
+/// An exact (normalised) substring in title or body, via consecutive bigram positions.
+fn phrase_query(text: &str, f: &Fields) -> Option<Box<dyn Query>> {
+    let tokens = analysis::bigrams(text);
+    if tokens.is_empty() {
+        return None;
+    }
+    let on = |field: Field| -> Box<dyn Query> {
+        if tokens.len() == 1 {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, &tokens[0].text),
+                IndexRecordOption::WithFreqs,
+            ))
+        } else {
+            Box::new(PhraseQuery::new_with_offset(
+                tokens
+                    .iter()
+                    .map(|t| (t.position, Term::from_field_text(field, &t.text)))
+                    .collect(),
+            ))
+        }
+    };
+    Some(Box::new(BooleanQuery::new(vec![
+        (
+            Occur::Should,
+            Box::new(BoostQuery::new(on(f.title_bigram), TITLE_BOOST)),
+        ),
+        (Occur::Should, on(f.body_bigram)),
+    ])))
+}
+
+fn filters(request: &SearchRequest, f: &Fields) -> Vec<Box<dyn Query>> {
+    let mut out: Vec<Box<dyn Query>> = Vec::new();
+    let offset = request
+        .day_offset
+        .unwrap_or_else(crate::pubdate::default_offset);
+    let day_start = |day: NaiveDate| -> Option<Term> {
+        let local = day.and_hms_opt(0, 0, 0)?;
+        let instant = offset.from_local_datetime(&local).single()?;
+        Some(Term::from_field_date_for_search(
+            f.published,
+            tantivy::DateTime::from_timestamp_secs(instant.timestamp()),
+        ))
+    };
+    if request.since.is_some() || request.until.is_some() {
+        let lower = request
+            .since
+            .and_then(day_start)
+            .map_or(Bound::Unbounded, Bound::Included);
+        let upper = request
+            .until
+            .and_then(|d| d.succ_opt())
+            .and_then(day_start)
+            .map_or(Bound::Unbounded, Bound::Excluded);
+        out.push(Box::new(RangeQuery::new(lower, upper)));
+    }
+    for (values, field) in [
+        (&request.categories, f.categories),
+        (&request.sources, f.source),
+    ] {
+        if !values.is_empty() {
+            let any = values
+                .iter()
+                .map(|v| -> (Occur, Box<dyn Query>) {
+                    (
+                        Occur::Should,
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(field, v),
+                            IndexRecordOption::Basic,
+                        )),
+                    )
+                })
+                .collect();
+            out.push(Box::new(BooleanQuery::new(any)));
+        }
+    }
+    out
+}

@@ -1,0 +1,311 @@
+//! The binary end to end on small corpora written here: search semantics, JSON contract,
+//! exit codes, incremental reruns and locking.
+
+mod common;
+
+use common::{Workspace, newsidx};
+
+/// Three articles about payments with known word overlaps.
+fn payments() -> Workspace {
+    let ws = Workspace::new();
+    ws.article(
+        "both.md",
+        "平台互通观察",
+        "2021-11-30 09:00:00",
+        "用户在微信里打开淘宝链接后，暂时还不能使用微信支付完成付款。",
+    );
+    ws.article(
+        "taobao.md",
+        "电商大促",
+        "2021-11-11 20:00:00",
+        "淘宝大促期间，淘宝商家销量上涨，淘宝直播带货火热，淘宝物流压力大。",
+    );
+    ws.article(
+        "wechatpay.md",
+        "微信支付推出新功能",
+        "2021-10-01 08:00:00 +0800",
+        "新功能面向小商户开放，降低收款手续费。",
+    );
+    ws.article(
+        "bank.md",
+        "政策性银行发放贷款",
+        "2021-09-01",
+        "中国农业发展银行向多家企业发放专项贷款，推进互联网平台互联互通。",
+    );
+    ws.article(
+        "split.md",
+        "互联网与通信",
+        "2021-08-01",
+        "互联网行业快速发展，各地通信网络互通有无。",
+    );
+    let run = ws.ingest();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    ws
+}
+
+#[test]
+fn documents_with_all_words_rank_above_those_with_some() {
+    let ws = payments();
+    let hits = ws.search_paths(&["微信支付 淘宝"]);
+    assert_eq!(hits[0], "both.md");
+    let mut rest = hits[1..].to_vec();
+    rest.sort();
+    assert_eq!(rest, vec!["taobao.md", "wechatpay.md"]);
+}
+
+#[test]
+fn an_unspaced_chinese_query_is_words_not_a_strict_phrase() {
+    let ws = payments();
+    let hits = ws.search_paths(&["淘宝微信支付"]);
+    assert_eq!(hits[0], "both.md");
+    assert_eq!(hits.len(), 3);
+}
+
+#[test]
+fn sub_words_are_found_inside_longer_words() {
+    let ws = payments();
+    assert_eq!(ws.search_paths(&["农业"]), vec!["bank.md"]);
+    let mut pay = ws.search_paths(&["支付"]);
+    pay.sort();
+    assert_eq!(pay, vec!["both.md", "wechatpay.md"]);
+}
+
+#[test]
+fn quoted_phrases_need_adjacent_words() {
+    let ws = payments();
+    assert_eq!(ws.search_paths(&["\"互联互通\""]), vec!["bank.md"]);
+    // Unquoted, both words anywhere rank first; a title with only one of them follows.
+    let loose = ws.search_paths(&["互联 互通"]);
+    let mut all_words = loose[..2].to_vec();
+    all_words.sort();
+    assert_eq!(all_words, vec!["bank.md", "split.md"]);
+    assert_eq!(loose[2..], ["both.md"]);
+}
+
+#[test]
+fn minus_excludes() {
+    let ws = payments();
+    assert_eq!(ws.search_paths(&["淘宝 -微信"]), vec!["taobao.md"]);
+}
+
+#[test]
+fn date_category_and_source_filters() {
+    let ws = payments();
+    let mut autumn = ws.search_paths(&["--since", "2021-10-01", "--until", "2021-11-11"]);
+    autumn.sort();
+    assert_eq!(autumn, vec!["taobao.md", "wechatpay.md"]);
+    assert_eq!(
+        ws.search_paths(&["淘宝", "--until", "2021-11-10"]),
+        Vec::<String>::new()
+    );
+    assert_eq!(ws.search_paths(&["--since", "2021-11-30"]), vec!["both.md"]);
+    assert_eq!(
+        ws.search_paths(&["淘宝", "--category", "other"]),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn json_output_contract() {
+    let ws = payments();
+    let run = newsidx(
+        ws.path(),
+        &["search", "--index", "index", "--json", "微信支付推出"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = run.json();
+    let mut keys: Vec<_> = json.as_object().unwrap().keys().cloned().collect();
+    keys.sort();
+    assert_eq!(keys, vec!["hits", "query", "took_ms", "total"]);
+    assert_eq!(json["query"], "微信支付推出");
+    assert_eq!(json["total"], 2);
+    let hit = &json["hits"][0];
+    let mut keys: Vec<_> = hit.as_object().unwrap().keys().cloned().collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        vec![
+            "author",
+            "categories",
+            "path",
+            "published",
+            "score",
+            "snippet",
+            "source",
+            "tags",
+            "title"
+        ]
+    );
+    assert_eq!(hit["path"], "corpus/wechatpay.md");
+    assert_eq!(hit["title"], "微信支付推出新功能");
+    assert_eq!(hit["published"], "2021-10-01T08:00:00+08:00");
+    assert_eq!(hit["categories"], serde_json::json!(["news"]));
+    assert_eq!(hit["snippet"], "新功能面向小商户开放，降低收款手续费。");
+    let both = &json["hits"][1];
+    assert_eq!(
+        both["snippet"],
+        "用户在<b>微信</b>里打开淘宝链接后，暂时还不能使用<b>微信支付</b>完成付款。"
+    );
+}
+
+#[test]
+fn highlights_land_on_words_in_mixed_text_and_html_is_escaped() {
+    let ws = Workspace::new();
+    ws.article(
+        "a.md",
+        "发布会",
+        "2021-09-15",
+        "苹果 iPhone 13 Pro 发布会 &lt;直播&gt; 今晚举行",
+    );
+    assert_eq!(ws.ingest().code, 0);
+    let run = newsidx(
+        ws.path(),
+        &["search", "--index", "index", "--json", "IPHONE 发布会"],
+    );
+    assert_eq!(
+        run.json()["hits"][0]["snippet"],
+        "苹果 <b>iPhone</b> 13 Pro <b>发布会</b> &lt;直播&gt; 今晚举行"
+    );
+}
+
+#[test]
+fn text_output_lists_rank_date_title_path_and_snippet() {
+    let ws = payments();
+    let run = newsidx(ws.path(), &["search", "--index", "index", "农业"]);
+    assert_eq!(run.code, 0);
+    assert_eq!(
+        run.stdout,
+        " 1. 2021-09-01  政策性银行发放贷款\n    corpus/bank.md\n    \
+         中国农业发展银行向多家企业发放专项贷款，推进互联网平台互联互通。\n1 of 1 hits ("
+            .to_string()
+            + run.stdout.rsplit_once('(').unwrap().1
+    );
+}
+
+#[test]
+fn exit_codes() {
+    let ws = payments();
+    assert_eq!(ws.search_paths(&["不存在的词语组合"]), Vec::<String>::new());
+    let none = newsidx(
+        ws.path(),
+        &["search", "--index", "index", "不存在的词语组合"],
+    );
+    assert_eq!(none.code, 1);
+    let missing = newsidx(ws.path(), &["search", "--index", "nowhere", "淘宝"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.stderr.contains("no index here yet"),
+        "{}",
+        missing.stderr
+    );
+    let empty = newsidx(ws.path(), &["search", "--index", "index", ""]);
+    assert_eq!(empty.code, 2);
+    assert_eq!(
+        empty.stderr,
+        "newsidx: empty query: give words to search for, or a filter such as --since\n"
+    );
+    let usage = newsidx(ws.path(), &["search", "--since", "yesterday", "x"]);
+    assert_eq!(usage.code, 2);
+}
+
+#[test]
+fn a_rejected_file_is_reported_and_the_rest_indexed() {
+    let ws = Workspace::new();
+    ws.article("good.md", "好文章", "2021-09-15", "正文内容");
+    ws.write("bad.md", "---\ntitle: 没有结尾\n正文");
+    ws.write("image.png", [0u8, 1, 2]);
+    let run = ws.ingest();
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "corpus/bad.md: front matter: opening '---' on line 1 has no closing '---' line\n"
+    );
+    assert!(
+        run.stdout.starts_with(
+            "2 files seen, 1 indexed, 0 unchanged, 1 rejected, 1 skipped, 0 removed, 0 warnings; 1 documents in the index;"
+        ),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn reruns_touch_only_what_changed_and_keep_what_broke() {
+    let ws = Workspace::new();
+    ws.article("a.md", "甲", "2021-09-15", "第一篇");
+    ws.article("b.md", "乙", "2021-09-16", "第二篇");
+    ws.article("c.md", "丙", "2021-09-17", "第三篇");
+    let json = |run: common::Run| run.json();
+    let first = json(newsidx(
+        ws.path(),
+        &["ingest", "corpus", "--index", "index", "--json"],
+    ));
+    assert_eq!(
+        (first["indexed"].as_u64(), first["total"].as_u64()),
+        (Some(3), Some(3))
+    );
+
+    let again = json(newsidx(
+        ws.path(),
+        &["ingest", "corpus", "--index", "index", "--json"],
+    ));
+    assert_eq!(
+        (again["indexed"].as_u64(), again["unchanged"].as_u64()),
+        (Some(0), Some(3))
+    );
+
+    ws.article("a.md", "甲", "2021-09-15", "第一篇修订版");
+    std::fs::remove_file(ws.corpus().join("b.md")).unwrap();
+    ws.write("c.md", "---\ntitle: broken");
+    let run = newsidx(
+        ws.path(),
+        &["ingest", "corpus", "--index", "index", "--json"],
+    );
+    assert_eq!(run.code, 1);
+    let third = run.json();
+    assert_eq!(third["indexed"], 1);
+    assert_eq!(third["removed"], 1);
+    assert_eq!(third["rejected"], 1);
+    assert_eq!(third["total"], 2);
+    assert_eq!(ws.search_paths(&["修订版"]), vec!["a.md"]);
+    assert_eq!(
+        ws.search_paths(&["第三篇"]),
+        vec!["c.md"],
+        "the old version of a broken file stays"
+    );
+}
+
+#[test]
+fn a_second_concurrent_ingest_is_refused() {
+    let ws = payments();
+    let analyzer = newsidx::analysis::Analyzer::with_default_dictionary();
+    let opened = newsidx::index::open(&ws.path().join("index"), &analyzer).unwrap();
+    let _writer: tantivy::IndexWriter = opened.index.writer(15_000_000).unwrap();
+    let run = ws.ingest();
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("locked by another newsidx ingest"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn inspect_prints_the_document_as_indexed() {
+    let ws = Workspace::new();
+    ws.write(
+        "x.md",
+        "\u{FEFF}\r\n---\r\ntitle: 标题\r\ndate: 2021年11月30日 17:24\r\ntags: [甲, 乙]\r\nlayout: post\r\n---\r\n# 小标题\r\n\r\n正文[链接](http://example.com)。\r\n",
+    );
+    let run = newsidx(ws.path(), &["inspect", "corpus/x.md"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.json(),
+        serde_json::json!({
+            "id": "corpus/x.md", "path": "corpus/x.md", "title": "标题",
+            "published": "2021-11-30T17:24:00+08:00", "author": null, "source": null,
+            "categories": [], "tags": ["甲", "乙"], "url": null, "image": null,
+            "extra": {"layout": "post"}, "body": "小标题\n正文链接。"
+        })
+    );
+}
