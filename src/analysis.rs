@@ -117,21 +117,22 @@ impl Analyzer {
     /// offset, dropping white space and punctuation.
     pub fn index_words(&self, text: &str) -> Vec<AnalyzedToken> {
         let norm = normalize(text);
-        let mut tokens: Vec<AnalyzedToken> = self
-            .jieba
-            .cut_for_search(&norm.text, true)
-            .into_iter()
-            .filter(|t| is_word(t.word))
-            .map(|t| {
-                let (start, end) = norm.original_range(t.byte_start, t.byte_end);
-                AnalyzedToken {
+        let mut tokens = Vec::new();
+        for (chunk_start, chunk) in chunks(&norm.text) {
+            for t in self.jieba.cut_for_search(chunk, true) {
+                if !is_word(t.word) || t.word.len() > MAX_TOKEN_BYTES {
+                    continue;
+                }
+                let (start, end) =
+                    norm.original_range(chunk_start + t.byte_start, chunk_start + t.byte_end);
+                tokens.push(AnalyzedToken {
                     text: t.word.to_string(),
                     start,
                     end,
                     position: 0,
-                }
-            })
-            .collect();
+                });
+            }
+        }
         // Search mode emits sub-words before the word that contains them; tantivy expects
         // positions that never go backwards.
         tokens.sort_by_key(|t| (t.start, t.end));
@@ -159,6 +160,40 @@ fn is_word(s: &str) -> bool {
     s.chars().any(char::is_alphanumeric)
 }
 
+/// Longer tokens are noise (base64 blobs, runs of one letter) and tantivy refuses them anyway.
+pub const MAX_TOKEN_BYTES: usize = 255;
+
+/// jieba builds a graph over each run it is given; this bounds one run, so a 10 MB line with
+/// no punctuation costs linear time and bounded memory.
+const MAX_CHUNK_BYTES: usize = 16 * 1024;
+
+/// Splits text into pieces of at most about `MAX_CHUNK_BYTES`, preferring to cut after a line
+/// break, sentence end or space, always on a character boundary. Yields (offset, piece).
+fn chunks(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= text.len() {
+            return None;
+        }
+        let mut end = (start + MAX_CHUNK_BYTES).min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        if end < text.len() {
+            let window = &text[start..end];
+            if let Some(cut) = window.rfind(['\n', '。', '！', '？', '；', ' ', '，']) {
+                let cut_len = window[cut..].chars().next().map_or(1, char::len_utf8);
+                if cut > 0 {
+                    end = start + cut + cut_len;
+                }
+            }
+        }
+        let piece = (start, &text[start..end]);
+        start = end;
+        Some(piece)
+    })
+}
+
 /// Bigram tokens of `text`: CJK runs (white space inside a run is ignored) become overlapping
 /// pairs, a lone CJK character stays a unigram, and Latin/digit runs become whole words.
 /// Positions are consecutive so a phrase is a run of consecutive positions.
@@ -177,7 +212,9 @@ pub fn bigrams(text: &str) -> Vec<AnalyzedToken> {
             && class != Some(CharClass::Alnum)
         {
             let end = current.map_or(norm.text.len(), |(at, _)| at);
-            push_token(&mut out, &norm, start, end);
+            if end - start <= MAX_TOKEN_BYTES {
+                push_token(&mut out, &norm, start, end);
+            }
             word_start = None;
         }
         match (current, class) {
@@ -439,6 +476,30 @@ mod tests {
         let tokens = bigrams(text);
         assert_eq!(texts(&tokens), vec!["a", "微信"]);
         assert_eq!(&text[tokens[1].start..tokens[1].end], "微信");
+    }
+
+    #[test]
+    fn long_unbroken_text_is_chunked_with_exact_offsets() {
+        let text = "央行发布支付新规".repeat(3000); // 72 KB, no punctuation
+        let words = analyzer().index_words(&text);
+        assert!(words.iter().all(|t| text[t.start..t.end] == *t.text));
+        let count = words.iter().filter(|t| t.text == "支付").count();
+        assert!(count >= 2990, "{count}");
+        let pieces: Vec<_> = chunks(&text).collect();
+        assert!(pieces.len() >= 4);
+        assert_eq!(
+            pieces.iter().map(|(_, p)| p.len()).sum::<usize>(),
+            text.len()
+        );
+        assert!(pieces.iter().all(|(at, p)| &text[*at..*at + p.len()] == *p));
+    }
+
+    #[test]
+    fn overlong_tokens_are_dropped() {
+        let blob = "a".repeat(300);
+        assert!(bigrams(&blob).is_empty());
+        assert!(analyzer().index_words(&blob).is_empty());
+        assert_eq!(texts(&bigrams(&format!("{blob} 支付"))), vec!["支付"]);
     }
 
     #[test]

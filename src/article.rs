@@ -2,10 +2,11 @@
 //! single document. Everything here is a pure function of the bytes and the options, which is
 //! what lets `ingest` skip unchanged files by fingerprint.
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, Datelike, FixedOffset};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::dates::{self, DateMention};
 use crate::error::Rejection;
 use crate::frontmatter::{self, FrontMatter};
 use crate::{clean, decode, markdown, page, pubdate};
@@ -51,6 +52,24 @@ pub struct Article {
     pub image: Option<String>,
     pub extra: Map<String, Value>,
     pub body: String,
+    /// Dates the title and body mention, resolved against the publication day.
+    pub dates: Vec<MentionedDate>,
+}
+
+/// Which text a mention's byte offsets refer to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TextField {
+    Title,
+    Body,
+}
+
+/// A date mention and the field it was found in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MentionedDate {
+    pub field: TextField,
+    #[serde(flatten)]
+    pub mention: DateMention,
 }
 
 fn serialize_rfc3339<S: serde::Serializer>(
@@ -154,6 +173,7 @@ impl<'a> Builder<'a> {
                 image: None,
                 extra: Map::new(),
                 body: String::new(),
+                dates: Vec::new(),
             },
             title_missing: false,
             date_text: None,
@@ -163,11 +183,15 @@ impl<'a> Builder<'a> {
 
     fn read_markdown(&mut self, text: &str) -> Result<(), Rejection> {
         let (front, body_md) = match frontmatter::split(text)? {
-            Some(split) => (Some(FrontMatter::parse(split.yaml)?), split.body),
+            Some(split) => (
+                Some(FrontMatter::parse(split.yaml, split.yaml_line)?),
+                split.body,
+            ),
             None => (None, text),
         };
         let had_front_matter = front.is_some();
-        let fm = front.unwrap_or_default();
+        let mut fm = front.unwrap_or_default();
+        self.warnings.append(&mut fm.warnings);
         let a = &mut self.article;
         a.body = clean::html_to_text(&markdown::to_html(body_md));
         a.title = fm.title.unwrap_or_default();
@@ -200,10 +224,12 @@ impl<'a> Builder<'a> {
 
     fn finish(mut self) -> Result<Parsed, Rejection> {
         let a = &mut self.article;
-        if a.body.trim().is_empty() && a.title.trim().is_empty() {
-            return Err(Rejection::NoContent(
-                "neither a title nor any body text after cleaning".into(),
-            ));
+        if a.body.trim().is_empty() {
+            return Err(Rejection::NoContent(if a.title.trim().is_empty() {
+                "neither a title nor any body text after cleaning".into()
+            } else {
+                "a title but no body text after cleaning".into()
+            }));
         }
         if a.title.trim().is_empty() {
             a.title = title_from_body(&a.body).unwrap_or_else(|| file_stem(self.path));
@@ -230,6 +256,21 @@ impl<'a> Builder<'a> {
                 )),
             },
         }
+        // Relative dates resolve against the calendar day in the offset the article was written in.
+        let day = a.published.map(|d| d.date_naive());
+        let in_field = |field, text: &str| {
+            dates::extract_dates(text, day)
+                .into_iter()
+                // The index stores days as instants; years it cannot hold are not dates anyway.
+                .filter(|m| {
+                    pubdate::SUPPORTED_YEARS.contains(&m.value.year())
+                        && pubdate::SUPPORTED_YEARS.contains(&m.end_value.year())
+                })
+                .map(move |mention| MentionedDate { field, mention })
+        };
+        a.dates = in_field(TextField::Title, &a.title)
+            .chain(in_field(TextField::Body, &a.body))
+            .collect();
         Ok(Parsed {
             article: self.article,
             warnings: self.warnings,
@@ -359,6 +400,17 @@ mod tests {
         assert_eq!(
             p.unwrap_err(),
             Rejection::NoContent("neither a title nor any body text after cleaning".into())
+        );
+        let p = parse(
+            "x/n.md",
+            "x/n.md",
+            Kind::Markdown,
+            b"---\ntitle: t\n---\n",
+            &options(),
+        );
+        assert_eq!(
+            p.unwrap_err(),
+            Rejection::NoContent("a title but no body text after cleaning".into())
         );
         assert_eq!(file_stem("x/notes.v2.md"), "notes.v2");
         assert_eq!(file_stem("x/README"), "README");

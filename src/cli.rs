@@ -12,7 +12,8 @@ pub mod exit {
     pub const OK: u8 = 0;
     /// Ingest: some files were rejected, the rest are indexed. Search: no hits.
     pub const PARTIAL: u8 = 1;
-    /// Nothing was done: bad usage, unusable index, unreadable corpus folder.
+    /// Nothing was done: bad usage, unusable index, unreadable corpus folder, or a rejection
+    /// under `ingest --strict`.
     pub const FATAL: u8 = 2;
 }
 
@@ -70,6 +71,9 @@ pub struct IngestArgs {
     /// Skip files larger than this (bytes; K, M, G suffixes allowed).
     #[arg(long, default_value = "32M", value_parser = parse_size, value_name = "SIZE")]
     pub max_file_size: u64,
+    /// Treat any rejected file as fatal: commit nothing and exit 2.
+    #[arg(long)]
+    pub strict: bool,
     /// Print the summary as one JSON object on stdout.
     #[arg(long)]
     pub json: bool,
@@ -103,6 +107,26 @@ pub struct SearchArgs {
     /// Only articles from this source (repeatable: any of them).
     #[arg(long, value_name = "NAME")]
     pub source: Vec<String>,
+    /// Only articles that mention a date within this year, month or day (2021, 2021-09, 2021-09-17).
+    #[arg(long, value_parser = parse_period, value_name = "PERIOD", conflicts_with_all = ["mentions_from", "mentions_to"])]
+    pub mentions: Option<(NaiveDate, NaiveDate)>,
+    /// Only articles that mention a date on or after the start of this period.
+    #[arg(long, value_parser = parse_period, value_name = "PERIOD")]
+    pub mentions_from: Option<(NaiveDate, NaiveDate)>,
+    /// Only articles that mention a date on or before the end of this period.
+    #[arg(long, value_parser = parse_period, value_name = "PERIOD")]
+    pub mentions_to: Option<(NaiveDate, NaiveDate)>,
+}
+
+impl SearchArgs {
+    /// The mentioned-date window, if any flag asks for one.
+    pub fn mention_window(&self) -> Option<(Option<NaiveDate>, Option<NaiveDate>)> {
+        match (self.mentions, self.mentions_from, self.mentions_to) {
+            (Some((start, end)), _, _) => Some((Some(start), Some(end))),
+            (None, None, None) => None,
+            (None, from, to) => Some((from.map(|p| p.0), to.map(|p| p.1))),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -117,6 +141,34 @@ pub struct InspectArgs {
 fn parse_day(text: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .map_err(|_| format!("expected a day as YYYY-MM-DD, found '{text}'"))
+}
+
+/// `2021`, `2021-09` or `2021-09-17` as its first and last day.
+fn parse_period(text: &str) -> Result<(NaiveDate, NaiveDate), String> {
+    let err =
+        || format!("expected a year, month or day (2021, 2021-09, 2021-09-17), found '{text}'");
+    let parts: Vec<&str> = text.trim().split('-').collect();
+    let num = |s: &str| s.parse::<u32>().map_err(|_| err());
+    let year = i32::try_from(num(parts.first().copied().unwrap_or(""))?).map_err(|_| err())?;
+    let day = |m: u32, d: u32| NaiveDate::from_ymd_opt(year, m, d).ok_or_else(err);
+    match parts.len() {
+        1 => Ok((day(1, 1)?, day(12, 31)?)),
+        2 => {
+            let month = num(parts[1])?;
+            let first = day(month, 1)?;
+            let next = if month == 12 {
+                NaiveDate::from_ymd_opt(year + 1, 1, 1)
+            } else {
+                day(month + 1, 1).ok()
+            };
+            Ok((first, next.and_then(|n| n.pred_opt()).ok_or_else(err)?))
+        }
+        3 => {
+            let d = day(num(parts[1])?, num(parts[2])?)?;
+            Ok((d, d))
+        }
+        _ => Err(err()),
+    }
 }
 
 fn parse_size(text: &str) -> Result<u64, String> {
@@ -150,6 +202,24 @@ mod tests {
         assert_eq!(parse_size("100"), Ok(100));
         assert!(parse_size("lots").is_err());
         assert!(parse_size("99999999999999G").is_err());
+    }
+
+    #[test]
+    fn periods() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(parse_period("2021"), Ok((d(2021, 1, 1), d(2021, 12, 31))));
+        assert_eq!(parse_period("2021-09"), Ok((d(2021, 9, 1), d(2021, 9, 30))));
+        assert_eq!(
+            parse_period("2021-12"),
+            Ok((d(2021, 12, 1), d(2021, 12, 31)))
+        );
+        assert_eq!(parse_period("2024-02"), Ok((d(2024, 2, 1), d(2024, 2, 29))));
+        assert_eq!(
+            parse_period("2021-09-17"),
+            Ok((d(2021, 9, 17), d(2021, 9, 17)))
+        );
+        assert!(parse_period("2021-13").is_err());
+        assert!(parse_period("September").is_err());
     }
 
     #[test]

@@ -46,6 +46,9 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, Rejection> {
     if text.contains('\0') {
         return Err(Rejection::Binary("contains NUL bytes".into()));
     }
+    if let Some(reason) = mostly_control(&text) {
+        return Err(Rejection::Binary(reason));
+    }
     Ok(Decoded {
         text: normalize_newlines(text),
         encoding,
@@ -98,6 +101,25 @@ fn guess(bytes: &[u8]) -> &'static Encoding {
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
     detector.guess(None, chardetng::Utf8Detection::Deny)
+}
+
+/// Text whose decoding is riddled with control characters or replacement characters is binary
+/// data that happened to have a text extension.
+fn mostly_control(text: &str) -> Option<String> {
+    let sample: Vec<char> = text.chars().take(64 * 1024).collect();
+    let odd = sample
+        .iter()
+        .filter(|c| {
+            (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\x0c')) || **c == '\u{FFFD}'
+        })
+        .count();
+    // Real articles have essentially none; a few stray ones are tolerated.
+    (odd > 8 && odd * 20 > sample.len()).then(|| {
+        format!(
+            "{odd} control or undecodable characters in the first {} characters",
+            sample.len()
+        )
+    })
 }
 
 fn normalize_newlines(text: String) -> String {
@@ -155,6 +177,16 @@ mod tests {
         let (bytes, _, _) = encoding_rs::GBK.encode(html);
         let d = decode(&bytes).unwrap();
         assert_eq!((d.text.as_str(), d.encoding), (html, "GBK"));
+    }
+
+    #[test]
+    fn random_bytes_are_binary() {
+        let bytes: Vec<u8> = (0u32..4000)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8 | 1)
+            .collect();
+        assert!(
+            matches!(decode(&bytes), Err(Rejection::Binary(r)) if r.contains("control or undecodable"))
+        );
     }
 
     #[test]

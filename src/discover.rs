@@ -24,52 +24,81 @@ pub struct Discovery {
     pub problems: Vec<(String, String)>,
 }
 
+/// One thing the walk met.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    Candidate(Candidate),
+    /// A file that is never an article (image, script, ...).
+    Skipped,
+    /// An entry that could not be walked: (path, reason).
+    Problem(String, String),
+}
+
 /// Walks `root` in a stable order, following symlinks (with loop detection), skipping hidden
 /// entries and the folders in `exclude` (the index itself may live inside the corpus).
 pub fn discover(root: &Path, exclude: &[PathBuf]) -> Discovery {
+    let mut found = Discovery::default();
+    for item in walk(root, exclude) {
+        match item {
+            Found::Candidate(c) => found.candidates.push(c),
+            Found::Skipped => found.skipped += 1,
+            Found::Problem(path, reason) => found.problems.push((path, reason)),
+        }
+    }
+    found
+}
+
+/// The walk as a lazy iterator: folders are read as it advances.
+pub fn walk<'a>(root: &'a Path, exclude: &[PathBuf]) -> impl Iterator<Item = Found> + 'a {
     let exclude: Vec<PathBuf> = exclude
         .iter()
         .filter_map(|p| std::fs::canonicalize(p).ok())
         .collect();
-    let mut found = Discovery::default();
-    let walker = walkdir::WalkDir::new(root)
+    walkdir::WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| {
+        .filter_entry(move |e| {
             let hidden = e.depth() > 0 && e.file_name().as_encoded_bytes().starts_with(b".");
             let excluded = e.file_type().is_dir()
                 && !exclude.is_empty()
                 && std::fs::canonicalize(e.path()).is_ok_and(|p| exclude.contains(&p));
             !hidden && !excluded
-        });
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(err) => {
-                let path = err
-                    .path()
-                    .map_or_else(|| root.display().to_string(), |p| p.display().to_string());
-                found.problems.push((path, walk_error_reason(&err)));
-                continue;
+        })
+        .filter_map(move |entry| {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(err) => {
+                    let path = err.path().map_or_else(|| display(root), display);
+                    return Some(Found::Problem(path, walk_error_reason(&err)));
+                }
+            };
+            // Only regular files: reading a FIFO or device would block or never end.
+            if !entry.file_type().is_file() {
+                return None;
             }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let name = entry.file_name().to_string_lossy();
-        let Some(kind) = Kind::from_file_name(&name) else {
-            found.skipped += 1;
-            continue;
-        };
-        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
-        found.candidates.push(Candidate {
-            abs: entry.path().to_path_buf(),
-            id: path_id(rel),
-            kind,
-        });
+            let name = entry.file_name().to_string_lossy();
+            let Some(kind) = Kind::from_file_name(&name) else {
+                return Some(Found::Skipped);
+            };
+            let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+            Some(Found::Candidate(Candidate {
+                abs: entry.path().to_path_buf(),
+                id: path_id(rel),
+                kind,
+            }))
+        })
+}
+
+/// A path for messages and the stored `path` field: like `Path::display`, but lossless for
+/// names that are not UTF-8 (their bytes are written `%XX`, see [`path_id`]).
+pub fn display(path: &Path) -> String {
+    if let Some(text) = path.to_str() {
+        return text.to_string();
     }
-    found
+    let mut out = String::new();
+    push_escaped(&mut out, path.as_os_str().as_encoded_bytes());
+    out
 }
 
 fn walk_error_reason(err: &walkdir::Error) -> String {
@@ -173,6 +202,28 @@ mod tests {
         assert_eq!(reasons[1], "vanished during the walk, or a broken symlink");
     }
 
+    #[test]
+    fn a_folder_that_disappears_mid_walk_is_a_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("a.md"), "x").unwrap();
+        fs::create_dir(root.join("b")).unwrap();
+        fs::write(root.join("b/c.md"), "x").unwrap();
+        let mut items = Vec::new();
+        for item in walk(root, &[]) {
+            if matches!(&item, Found::Candidate(c) if c.id == "a.md") {
+                fs::remove_dir_all(root.join("b")).unwrap();
+            }
+            items.push(item);
+        }
+        assert_eq!(items.len(), 2, "{items:?}");
+        let Found::Problem(path, reason) = &items[1] else {
+            panic!("{items:?}")
+        };
+        assert_eq!(path, &root.join("b").display().to_string());
+        assert_eq!(reason, "vanished during the walk, or a broken symlink");
+    }
+
     #[cfg(unix)]
     #[test]
     fn ids_are_lossless_for_non_utf8_names() {
@@ -180,5 +231,7 @@ mod tests {
         let name = std::ffi::OsStr::from_bytes(b"caf\xE9%.md");
         assert_eq!(path_id(&Path::new("d").join(name)), "d/caf%E9%25.md");
         assert_eq!(path_id(Path::new("新闻/100%.md")), "新闻/100%25.md");
+        assert_eq!(display(&Path::new("/d").join(name)), "/d/caf%E9%25.md");
+        assert_eq!(display(Path::new("/d/100%.md")), "/d/100%.md");
     }
 }

@@ -44,6 +44,8 @@ pub enum Error {
         "index {path} is locked by another newsidx ingest; wait for it to finish (tantivy writer lock)"
     )]
     Locked { path: PathBuf },
+    #[error("--strict: {rejected} file(s) rejected; nothing was committed, the index is unchanged")]
+    Strict { rejected: usize },
     #[error("{0}")]
     Usage(String),
     #[error("{0}")]

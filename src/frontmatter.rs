@@ -11,6 +11,8 @@ use crate::yaml;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Split<'a> {
     pub yaml: &'a str,
+    /// Line number (1-based) in the file of the first YAML line, for error messages.
+    pub yaml_line: usize,
     pub body: &'a str,
 }
 
@@ -38,6 +40,7 @@ pub fn split(text: &str) -> Result<Option<Split<'_>>, Rejection> {
             let body_start = (line_end + 1).min(text.len());
             return Ok(Some(Split {
                 yaml: &text[yaml_start.min(at)..at],
+                yaml_line: opening_line_number + 1,
                 body: &text[body_start..],
             }));
         }
@@ -79,6 +82,8 @@ pub struct FrontMatter {
     pub url: Option<String>,
     pub image: Option<String>,
     pub extra: Map<String, Value>,
+    /// Oddities that did not stop the file (a numeric title, ...).
+    pub warnings: Vec<String>,
 }
 
 const DATE_KEYS: &[&str] = &["date", "published", "pubdate", "publish_date"];
@@ -88,12 +93,22 @@ const IMAGE_KEYS: &[&str] = &["headimg", "thumbnail", "cover", "image"];
 impl FrontMatter {
     /// Types a front-matter block. Wrong shapes for known fields are rejections naming the
     /// field, what was expected and what was found.
-    pub fn parse(yaml_text: &str) -> Result<FrontMatter, Rejection> {
-        let mut map = yaml::parse_mapping(yaml_text).map_err(Rejection::Yaml)?;
-        let mut fm = FrontMatter {
-            title: take_scalar(&mut map, "title")?,
-            ..FrontMatter::default()
-        };
+    /// `first_line` is the file line of the YAML's first line, so errors name file lines.
+    pub fn parse(yaml_text: &str, first_line: usize) -> Result<FrontMatter, Rejection> {
+        let mut map = yaml::parse_mapping(yaml_text, first_line).map_err(|e| {
+            Rejection::Yaml(match (e.line, e.column) {
+                (Some(line), Some(column)) => format!("line {line} column {column}: {}", e.message),
+                _ => e.message,
+            })
+        })?;
+        let mut fm = FrontMatter::default();
+        if let Some(found @ (Value::Number(_) | Value::Bool(_))) = map.get("title") {
+            fm.warnings.push(format!(
+                "title: expected text, found {}; using it as text",
+                yaml::kind(found)
+            ));
+        }
+        fm.title = take_scalar(&mut map, "title")?;
         for key in DATE_KEYS {
             if let Some(date) = take_scalar(&mut map, key)? {
                 fm.date.get_or_insert(date);
@@ -185,6 +200,7 @@ mod tests {
         let text = "\u{FEFF}\n  \n---\ntitle: a\n---\nbody\n";
         let split = split(text).unwrap().unwrap();
         assert_eq!(split.yaml, "title: a\n");
+        assert_eq!(split.yaml_line, 4);
         assert_eq!(split.body, "body\n");
     }
 
@@ -222,6 +238,7 @@ mod tests {
             "layout: post\ntitle: \"支付\"\ndate: 2022-01-27 12:15:04 +0800\ncategories: hongxing\n\
              tags:\n - a\n - b\nauthor: ZAKER\nheadimg: 'http://img'\nthumbnail: 'http://thumb'\n\
              link: http://x\ncomments: false\n",
+            2,
         )
         .unwrap();
         assert_eq!(fm.title.as_deref(), Some("支付"));
@@ -238,22 +255,42 @@ mod tests {
     }
 
     #[test]
+    fn yaml_errors_name_the_file_line() {
+        assert_eq!(
+            FrontMatter::parse("title: a\n\tdate: b\n", 5)
+                .unwrap_err()
+                .to_string(),
+            "front matter: line 6 column 1: found a tab character that violates indentation, while scanning a plain scalar at line 5 column 8"
+        );
+    }
+
+    #[test]
     fn empty_title_and_date_are_absent() {
-        let fm = FrontMatter::parse("title: \"\"\ndate:  +0800\n").unwrap();
+        let fm = FrontMatter::parse("title: \"\"\ndate:  +0800\n", 2).unwrap();
         assert_eq!(fm.title, None);
         assert_eq!(fm.date.as_deref(), Some("+0800"));
     }
 
     #[test]
+    fn a_numeric_title_is_text_with_a_warning() {
+        let fm = FrontMatter::parse("title: 2022\n", 2).unwrap();
+        assert_eq!(fm.title.as_deref(), Some("2022"));
+        assert_eq!(
+            fm.warnings,
+            vec!["title: expected text, found a number; using it as text"]
+        );
+    }
+
+    #[test]
     fn wrong_shapes_name_the_field() {
         assert_eq!(
-            FrontMatter::parse("title:\n - a\n - b")
+            FrontMatter::parse("title:\n - a\n - b", 2)
                 .unwrap_err()
                 .to_string(),
             "front matter: field 'title': expected a single value, found a list"
         );
         assert_eq!(
-            FrontMatter::parse("tags:\n - {a: 1}")
+            FrontMatter::parse("tags:\n - {a: 1}", 2)
                 .unwrap_err()
                 .to_string(),
             "front matter: field 'tags': expected a list of text values, found a mapping"

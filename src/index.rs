@@ -39,6 +39,9 @@ pub struct Fields {
     pub image: Field,
     pub extra: Field,
     pub fingerprint: Field,
+    /// First and last day of each mentioned period (parallel multi-valued fields).
+    pub mention_start: Field,
+    pub mention_end: Field,
 }
 
 /// The schema: word fields (jieba, frequencies only: phrases go to the bigram fields, which
@@ -80,6 +83,9 @@ pub fn schema() -> Schema {
     b.add_text_field("image", STORED);
     b.add_text_field("extra", STORED);
     b.add_u64_field("fingerprint", FAST);
+    let day = || DateOptions::from(INDEXED).set_precision(DateTimePrecision::Seconds);
+    b.add_date_field("mention_start", day());
+    b.add_date_field("mention_end", day());
     b.build()
 }
 
@@ -107,6 +113,8 @@ impl Fields {
             image: f("image")?,
             extra: f("extra")?,
             fingerprint: f("fingerprint")?,
+            mention_start: f("mention_start")?,
+            mention_end: f("mention_end")?,
         })
     }
 }
@@ -202,7 +210,20 @@ pub fn to_document(article: &Article, fingerprint: u64, f: &Fields) -> TantivyDo
         );
     }
     doc.add_u64(f.fingerprint, fingerprint);
+    for date in &article.dates {
+        doc.add_date(f.mention_start, day_instant(date.mention.value));
+        doc.add_date(f.mention_end, day_instant(date.mention.end_value));
+    }
     doc
+}
+
+/// A calendar day as the instant tantivy stores: midnight UTC of that day. Mentioned dates are
+/// days, not instants, so no offset applies.
+pub fn day_instant(day: chrono::NaiveDate) -> tantivy::DateTime {
+    let seconds = day
+        .and_hms_opt(0, 0, 0)
+        .map_or(0, |dt| dt.and_utc().timestamp());
+    tantivy::DateTime::from_timestamp_secs(seconds)
 }
 
 /// Reads a stored text field.

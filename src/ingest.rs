@@ -36,6 +36,8 @@ pub struct IngestOptions {
     pub index: PathBuf,
     pub parse: ParseOptions,
     pub max_file_size: u64,
+    /// Any rejection aborts the run before the commit (all-or-nothing batches).
+    pub strict: bool,
 }
 
 /// Something worth telling the user about one file while the batch runs.
@@ -136,24 +138,38 @@ pub fn run(
         .candidates
         .par_iter()
         .map(|candidate| {
-            let outcome = process(
-                candidate,
-                options,
-                settings,
-                &previous.fingerprints,
-                on_event,
-            );
-            if let Outcome::Parsed(article, fingerprint, _) = &outcome {
-                writer.delete_term(Term::from_field_text(fields.id, &article.id));
-                let doc = index::to_document(article, *fingerprint, &fields);
-                if let Err(e) = writer.add_document(doc)
-                    && let Ok(mut slot) = first_error.lock()
-                {
-                    slot.get_or_insert(e);
+            // A bug must cost one file, never the batch: a panic while handling this file is
+            // reported as its rejection and the run goes on.
+            let handled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let outcome = process(
+                    candidate,
+                    options,
+                    settings,
+                    &previous.fingerprints,
+                    on_event,
+                );
+                if let Outcome::Parsed(article, fingerprint, _) = &outcome {
+                    let doc = index::to_document(article, *fingerprint, &fields);
+                    writer.delete_term(Term::from_field_text(fields.id, &article.id));
+                    if let Err(e) = writer.add_document(doc)
+                        && let Ok(mut slot) = first_error.lock()
+                    {
+                        slot.get_or_insert(e);
+                    }
                 }
-            }
+                outcome.without_article()
+            }));
             on_event(Event::Done);
-            outcome.without_article()
+            handled.unwrap_or_else(|panic| {
+                on_event(Event::Rejected {
+                    path: discover::display(&candidate.abs),
+                    reason: format!(
+                        "internal error while parsing (a newsidx bug; please report it): {}",
+                        panic_message(panic.as_ref())
+                    ),
+                });
+                Outcome::Rejected
+            })
         })
         .collect();
     if let Some(e) = first_error.into_inner().ok().flatten() {
@@ -179,6 +195,12 @@ pub fn run(
         }
     }
 
+    if options.strict && report.rejected > 0 {
+        // Dropping the writer without committing discards everything this run added.
+        return Err(Error::Strict {
+            rejected: report.rejected,
+        });
+    }
     commit(writer, &options.index, &root_key)?;
     report.total = opened
         .index
@@ -187,6 +209,14 @@ pub fn run(
         .map_err(|e| Error::index(&options.index, e))?;
     report.seconds = round_seconds(started.elapsed());
     Ok(report)
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
 }
 
 fn round_seconds(d: Duration) -> f64 {
@@ -219,7 +249,7 @@ fn process(
     previous: &HashMap<String, u64>,
     on_event: &(dyn Fn(Event) + Sync),
 ) -> Outcome {
-    let display = candidate.abs.display().to_string();
+    let display = discover::display(&candidate.abs);
     let reject = |reason: Rejection| {
         on_event(Event::Rejected {
             path: display.clone(),

@@ -1,13 +1,14 @@
 //! newsidx: a folder of Chinese news articles to a searchable, analysed Tantivy index.
 //!
 //! The pipeline, one module per stage (see ARCHITECTURE.md):
-//! [`discover`] -> [`decode`] -> [`frontmatter`] / [`page`] -> [`clean`] -> [`analysis`] ->
-//! [`index`], driven by [`ingest`]; and [`query`] -> [`analysis`] -> [`search`] ->
+//! [`discover`] -> [`decode`] -> [`frontmatter`] / [`page`] -> [`clean`] -> analysis
+//! ([`analysis`], [`dates`]) -> [`index`], driven by [`ingest`]; and [`query`] -> [`analysis`] -> [`search`] ->
 //! [`snippet`] / [`render`].
 
 pub mod analysis;
 pub mod article;
 pub mod clean;
+pub mod dates;
 pub mod decode;
 pub mod discover;
 pub mod error;

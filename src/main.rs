@@ -26,7 +26,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            eprintln!("newsidx: {err}");
+            eprintln!("newsidx: {}", render::terminal_safe(&err.to_string()));
             ExitCode::from(exit::FATAL)
         }
     }
@@ -47,6 +47,7 @@ fn ingest(args: IngestArgs) -> Result<u8, Error> {
         index: args.index.index.clone(),
         parse: parse_options(&args.parse)?,
         max_file_size: args.max_file_size,
+        strict: args.strict,
     };
     let bar = if !args.quiet && std::io::stderr().is_terminal() {
         let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
@@ -59,17 +60,12 @@ fn ingest(args: IngestArgs) -> Result<u8, Error> {
     } else {
         ProgressBar::hidden()
     };
-    let print = |line: String| bar.suspend(|| eprintln!("{line}"));
+    // Paths and reasons quote file content: sanitise the whole line.
+    let print = |line: String| bar.suspend(|| eprintln!("{}", render::terminal_safe(&line)));
     let on_event = |event: Event| match event {
-        Event::Rejected { path, reason } => {
-            print(format!("{}: {}", render::terminal_safe(&path), reason))
-        }
+        Event::Rejected { path, reason } => print(format!("{path}: {reason}")),
         Event::Warning { path, message } if !args.quiet => {
-            print(format!(
-                "{}: warning: {}",
-                render::terminal_safe(&path),
-                message
-            ));
+            print(format!("{path}: warning: {message}"));
         }
         Event::Warning { .. } => {}
         Event::Done => bar.inc(1),
@@ -110,6 +106,7 @@ fn ingest(args: IngestArgs) -> Result<u8, Error> {
 
 fn search(args: SearchArgs) -> Result<u8, Error> {
     let searcher = Searcher::open(&args.index.index, &Analyzer::with_default_dictionary())?;
+    let mentions = args.mention_window();
     let results = searcher.search(&SearchRequest {
         query: args.query,
         limit: args.limit,
@@ -118,6 +115,7 @@ fn search(args: SearchArgs) -> Result<u8, Error> {
         categories: args.category,
         sources: args.source,
         day_offset: None,
+        mentions,
     })?;
     let mut out = std::io::stdout().lock();
     let written = if args.json {
@@ -140,7 +138,7 @@ fn inspect(args: InspectArgs) -> Result<u8, Error> {
     let mut code = exit::OK;
     let mut out = std::io::stdout().lock();
     for file in &args.files {
-        let display = file.display().to_string();
+        let display = newsidx::discover::display(file);
         let name = file
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -151,7 +149,10 @@ fn inspect(args: InspectArgs) -> Result<u8, Error> {
         match parsed {
             Ok(Some(parsed)) => {
                 for warning in &parsed.warnings {
-                    eprintln!("{}: warning: {warning}", render::terminal_safe(&display));
+                    eprintln!(
+                        "{}",
+                        render::terminal_safe(&format!("{display}: warning: {warning}"))
+                    );
                 }
                 let json = serde_json::to_string(&parsed.article).unwrap_or_default();
                 let _ = writeln!(out, "{json}");
@@ -164,7 +165,7 @@ fn inspect(args: InspectArgs) -> Result<u8, Error> {
                 code = exit::PARTIAL;
             }
             Err(reason) => {
-                eprintln!("{}: {reason}", render::terminal_safe(&display));
+                eprintln!("{}", render::terminal_safe(&format!("{display}: {reason}")));
                 code = exit::PARTIAL;
             }
         }

@@ -1,21 +1,1500 @@
-//! TEMPORARY stub until the real page extractor lands.
-#[derive(Debug, Clone, Default)]
+//! Metadata and main text of a standalone news page.
+//!
+//! Chinese news sites rarely agree on markup: some carry Open Graph or
+//! `article:*` metas, most only show the date next to the headline, and the
+//! article body sits in site-specific containers among navigation, related
+//! lists and comments. Everything here is therefore heuristic and general:
+//! metas when present, otherwise the layout (position relative to the
+//! headline, text density, class-name hints), never per-site selectors.
+
+use std::collections::HashMap;
+
+use ego_tree::NodeId;
+use ego_tree::iter::Edge;
+use scraper::node::{Element, Node};
+use scraper::{ElementRef, Html};
+
+use crate::clean::{
+    INLINE_CLOSE, INLINE_OPEN, element_to_text, is_block, is_excluded, normalise_line,
+};
+
+/// What could be extracted from one page; every field but `body` is optional
+/// because many pages simply do not carry it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Page {
+    /// Headline without the site-name suffix <title> carries, so it can be
+    /// shown and matched like the titles of markdown articles.
     pub title: Option<String>,
+    /// Normalised to `YYYY-MM-DD[ HH:MM[:SS]]` or RFC 3339, the forms the
+    /// crate's date parser accepts; bare times are meant as +08:00.
     pub published: Option<String>,
     pub author: Option<String>,
+    /// The outlet named by "来源：X"; often not the site hosting the page.
     pub source: Option<String>,
+    /// og:url or the canonical link, to deduplicate copies of one article.
     pub url: Option<String>,
     pub image: Option<String>,
+    /// Main article text only, so that navigation and related-article
+    /// titles do not make the page match unrelated queries.
     pub body: String,
 }
+
+/// Single entry point so callers need not know which signals exist; never
+/// panics, whatever the input.
 pub fn extract_page(html: &str) -> Page {
-    let doc = scraper::Html::parse_document(html);
-    let sel = scraper::Selector::parse("title").ok();
-    let title = sel.and_then(|s| doc.select(&s).next().map(|t| t.text().collect::<String>()));
+    let doc = Html::parse_document(html);
+    let head = HeadInfo::collect(&doc);
+    let walk = Walk::run(&doc);
+
+    let headline = find_headline(&doc, &walk, head.title.as_deref());
+    let title = choose_title(&head, headline.as_ref().map(|h| h.text.as_str()));
+    let span = headline.as_ref().map(|h| (h.start, h.end));
+    let visible = best_visible_date(&doc, &walk, span);
+    let published = choose_published(&head, visible.as_ref().map(|d| &d.hit));
+
+    let near = near_headline(&walk, span);
+    // A byline beside the headline names a person; the author meta is
+    // often just the site name.
+    let author = labelled_value(&near, &["作者：", "作者:"])
+        .and_then(|a| clean_person(&a))
+        .or_else(|| head.author.clone());
+    let source = visible
+        .as_ref()
+        .and_then(|d| walk.segments.get(d.segment))
+        .and_then(|seg| after_label(&seg.text, &["来源：", "来源:"]))
+        .or_else(|| labelled_value(&near, &["来源：", "来源:"]))
+        .or_else(|| head.source.clone());
+
+    let body = choose_body(&doc, &walk, span)
+        .map(element_to_text)
+        .unwrap_or_default();
+
     Page {
         title,
-        body: crate::clean::element_to_text(doc.root_element()),
-        ..Page::default()
+        published,
+        author,
+        source,
+        url: head.url,
+        image: head.image,
+        body,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// <head> and machine-readable metadata
+
+#[derive(Default)]
+struct HeadInfo {
+    /// (lower-case key without white space, content) in document order.
+    metas: Vec<(String, String)>,
+    title: Option<String>,
+    url: Option<String>,
+    image: Option<String>,
+    author: Option<String>,
+    source: Option<String>,
+    ld_published: Option<String>,
+    time_element: Option<String>,
+}
+
+impl HeadInfo {
+    fn collect(doc: &Html) -> Self {
+        let mut info = HeadInfo::default();
+        let mut canonical = None;
+        let mut ld_author = None;
+        for node in doc.tree.nodes() {
+            let Some(el) = node.value().as_element() else {
+                continue;
+            };
+            match el.name() {
+                "meta" => {
+                    let Some(content) = el.attr("content") else {
+                        continue;
+                    };
+                    for key in ["name", "property", "itemprop", "http-equiv"] {
+                        if let Some(k) = el.attr(key) {
+                            let k: String = k
+                                .chars()
+                                .filter(|c| !c.is_whitespace())
+                                .collect::<String>()
+                                .to_lowercase();
+                            info.metas.push((k, content.trim().to_string()));
+                        }
+                    }
+                }
+                "title" if info.title.is_none() => {
+                    let in_svg = node
+                        .ancestors()
+                        .take(64)
+                        .any(|a| a.value().as_element().is_some_and(|e| e.name() == "svg"));
+                    if !in_svg {
+                        let t = node_text(node);
+                        if !t.is_empty() {
+                            info.title = Some(t);
+                        }
+                    }
+                }
+                "link" if canonical.is_none() => {
+                    let canon = el
+                        .attr("rel")
+                        .is_some_and(|r| r.eq_ignore_ascii_case("canonical"));
+                    if canon {
+                        canonical = el.attr("href").map(|h| h.trim().to_string());
+                    }
+                }
+                "script" => {
+                    let ld = el
+                        .attr("type")
+                        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"));
+                    if ld && info.ld_published.is_none() {
+                        let raw = node_text(node);
+                        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&raw) {
+                            info.ld_published = json_find_str(&v, "datePublished")
+                                .and_then(|s| normalise_date_value(&s));
+                            if ld_author.is_none() {
+                                ld_author = json_author(&v);
+                            }
+                        }
+                    }
+                }
+                "time" if info.time_element.is_none() && !in_negative_area(node, false) => {
+                    info.time_element = el.attr("datetime").and_then(normalise_date_value);
+                }
+                _ => {}
+            }
+        }
+        info.url = info
+            .meta(&["og:url"])
+            .filter(|u| !u.is_empty())
+            .or(canonical.filter(|u| !u.is_empty()));
+        info.image = info.meta(&["og:image"]).filter(|u| !u.is_empty());
+        info.author = info
+            .meta(&["author", "article:author"])
+            .or(ld_author)
+            .and_then(|a| clean_person(&a));
+        info.source = info.meta(&["source"]).and_then(|s| {
+            let s = s.trim_start_matches("来源：").trim_start_matches("来源:");
+            first_token(s)
+        });
+        info
+    }
+
+    /// First non-empty content of any of `keys`, in the order of `keys`.
+    fn meta(&self, keys: &[&str]) -> Option<String> {
+        keys.iter().find_map(|k| {
+            self.metas
+                .iter()
+                .find(|(mk, v)| mk == k && !v.is_empty())
+                .map(|(_, v)| v.clone())
+        })
+    }
+
+    fn og_title(&self) -> Option<String> {
+        self.meta(&["og:title"])
+            .map(|t| normalise_line(&t))
+            .filter(|t| !t.is_empty())
+    }
+
+    /// Publication time declared for machines, strongest convention first.
+    fn declared_published(&self) -> Option<String> {
+        const EXACT: &[&str] = &[
+            "article:published_time",
+            "og:article:published_time",
+            "datepublished",
+            "publishdate",
+            "pubdate",
+            "publish_date",
+            "publish_time",
+            "publishtime",
+            "pubtime",
+            "og:release_date",
+            "dc.date.issued",
+            "dcterms.issued",
+        ];
+        for key in EXACT {
+            for (k, v) in &self.metas {
+                if k == key
+                    && let Some(d) = normalise_date_value(v)
+                {
+                    return Some(d);
+                }
+            }
+        }
+        // Less standard spellings that still name a publication time.
+        self.metas.iter().find_map(|(k, v)| {
+            let named = (k.contains("publish") || k.contains("pubdate"))
+                && !k.contains("modif")
+                && !k.contains("update");
+            let generic_time = k.ends_with(":time") && !k.contains("update");
+            if named || generic_time {
+                normalise_date_value(v)
+            } else {
+                None
+            }
+        })
+    }
+
+    /// Last-resort times: a modification time is a better estimate than none.
+    fn modified(&self) -> Option<String> {
+        self.metas.iter().find_map(|(k, v)| {
+            let named = k.contains("modif") || k.contains("update");
+            if named { normalise_date_value(v) } else { None }
+        })
+    }
+}
+
+fn node_text(node: ego_tree::NodeRef<'_, Node>) -> String {
+    let mut s = String::new();
+    for d in node.descendants() {
+        if let Some(t) = d.value().as_text() {
+            s.push_str(t);
+        }
+    }
+    normalise_line(&s)
+}
+
+/// Depth-first search without recursion (serde_json bounds nesting at parse
+/// time, but an explicit stack keeps the cost obvious).
+fn json_find<'a>(v: &'a serde_json::Value, key: &str) -> Option<&'a serde_json::Value> {
+    let mut stack = vec![v];
+    let mut budget = 10_000usize;
+    while let Some(cur) = stack.pop() {
+        budget = budget.checked_sub(1)?;
+        match cur {
+            serde_json::Value::Object(map) => {
+                if let Some(found) = map.get(key) {
+                    return Some(found);
+                }
+                stack.extend(map.values().rev());
+            }
+            serde_json::Value::Array(items) => stack.extend(items.iter().rev()),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn json_find_str(v: &serde_json::Value, key: &str) -> Option<String> {
+    json_find(v, key)?.as_str().map(str::to_string)
+}
+
+fn json_author(v: &serde_json::Value) -> Option<String> {
+    let a = json_find(v, "author")?;
+    let a = match a {
+        serde_json::Value::Array(items) => items.first()?,
+        other => other,
+    };
+    match a {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Object(m) => m.get("name")?.as_str().map(str::to_string),
+        _ => None,
+    }
+}
+
+/// Rejects placeholder and numeric-id author values some CMSs emit.
+fn clean_person(a: &str) -> Option<String> {
+    let a = normalise_line(a);
+    let useless = a.is_empty()
+        || a.contains('@')
+        || a.chars().all(|c| c.is_ascii_digit() || c.is_whitespace())
+        || a.chars().count() > 40;
+    (!useless).then_some(a)
+}
+
+/// First run of text up to white space or a separator, as labels like
+/// "来源：X  作者：Y" put several fields on one line.
+fn first_token(s: &str) -> Option<String> {
+    let mut t: String = s
+        .trim_start()
+        .chars()
+        .take_while(|c| {
+            !c.is_whitespace() && !matches!(c, '|' | '｜' | '，' | ',' | '；' | ';' | '）' | ')')
+        })
+        .take(30)
+        .collect();
+    // Adjacent fields are often glued together without any separator.
+    for next_label in ["作者", "记者", "编辑", "责编", "来源", "发布", "时间"] {
+        if let Some(pos) = t.find(next_label)
+            && pos > 0
+        {
+            t.truncate(pos);
+        }
+    }
+    (!t.is_empty()).then_some(t)
+}
+
+fn after_label(text: &str, labels: &[&str]) -> Option<String> {
+    labels.iter().find_map(|label| {
+        let pos = text.find(label)?;
+        first_token(&text[pos + label.len()..])
+    })
+}
+
+fn labelled_value(segments: &[&Segment], labels: &[&str]) -> Option<String> {
+    segments.iter().find_map(|s| after_label(&s.text, labels))
+}
+
+// ---------------------------------------------------------------------------
+// Linear view of the visible document
+
+/// A run of visible text inside one block, with its place in reading order.
+struct Segment {
+    text: String,
+    /// Offset in characters of visible text from the document start.
+    start: usize,
+    /// Innermost block element containing the run.
+    block: Option<NodeId>,
+    link_chars: usize,
+    in_heading: bool,
+}
+
+struct Walk {
+    segments: Vec<Segment>,
+    /// (text chars, link text chars, start offset) of every element with
+    /// visible text.
+    totals: HashMap<NodeId, (usize, usize, usize)>,
+    /// (start, end) visible-text offsets of every heading element.
+    headings: Vec<(NodeId, usize, usize)>,
+}
+
+#[derive(Default)]
+struct Pending {
+    raw: String,
+    link_chars: usize,
+}
+
+impl Walk {
+    fn run(doc: &Html) -> Self {
+        let mut w = Walk {
+            segments: Vec::new(),
+            totals: HashMap::new(),
+            headings: Vec::new(),
+        };
+        let mut offset = 0usize;
+        let mut pending = Pending::default();
+        let mut blocks: Vec<NodeId> = Vec::new();
+        let mut counts: Vec<(usize, usize, usize)> = Vec::new();
+        let mut open_headings: Vec<(NodeId, usize)> = Vec::new();
+        let mut link_depth = 0usize;
+        let mut skip_until = None;
+
+        let flush = |w: &mut Walk,
+                     pending: &mut Pending,
+                     offset: &mut usize,
+                     blocks: &[NodeId],
+                     in_heading: bool| {
+            let text = normalise_line(&pending.raw);
+            if !text.is_empty() {
+                let len = text.chars().count();
+                w.segments.push(Segment {
+                    text,
+                    start: *offset,
+                    block: blocks.last().copied(),
+                    link_chars: pending.link_chars,
+                    in_heading,
+                });
+                *offset += len + 1;
+            }
+            *pending = Pending::default();
+        };
+
+        for edge in doc.tree.root().traverse() {
+            match edge {
+                Edge::Open(node) => {
+                    if skip_until.is_some() {
+                        continue;
+                    }
+                    match node.value() {
+                        Node::Text(t) => {
+                            pending.raw.push_str(t);
+                            let n = t.chars().filter(|c| !c.is_whitespace()).count();
+                            if link_depth > 0 {
+                                pending.link_chars += n;
+                            }
+                            if let Some(top) = counts.last_mut() {
+                                top.0 += n;
+                                if link_depth > 0 {
+                                    top.1 += n;
+                                }
+                            }
+                        }
+                        Node::Element(el) => {
+                            if is_excluded(el) {
+                                skip_until = Some(node.id());
+                                continue;
+                            }
+                            let name = el.name();
+                            if breaks_segment(name) {
+                                flush(
+                                    &mut w,
+                                    &mut pending,
+                                    &mut offset,
+                                    &blocks,
+                                    !open_headings.is_empty(),
+                                );
+                            }
+                            if is_block(name) || matches!(name, "td" | "th") {
+                                blocks.push(node.id());
+                            }
+                            if is_heading(name) {
+                                open_headings.push((node.id(), offset));
+                            }
+                            if name == "a" {
+                                link_depth += 1;
+                            }
+                            if !breaks_segment(name) {
+                                pending.raw.push(INLINE_OPEN);
+                            }
+                            counts.push((0, 0, offset));
+                        }
+                        _ => {}
+                    }
+                }
+                Edge::Close(node) => {
+                    if let Some(id) = skip_until {
+                        if id == node.id() {
+                            skip_until = None;
+                        }
+                        continue;
+                    }
+                    let Some(el) = node.value().as_element() else {
+                        continue;
+                    };
+                    let name = el.name();
+                    if !breaks_segment(name) {
+                        pending.raw.push(INLINE_CLOSE);
+                    }
+                    if breaks_segment(name) {
+                        flush(
+                            &mut w,
+                            &mut pending,
+                            &mut offset,
+                            &blocks,
+                            !open_headings.is_empty(),
+                        );
+                    }
+                    if (is_block(name) || matches!(name, "td" | "th"))
+                        && blocks.last() == Some(&node.id())
+                    {
+                        blocks.pop();
+                    }
+                    if is_heading(name)
+                        && let Some((id, start)) = open_headings.pop()
+                    {
+                        w.headings.push((id, start, offset));
+                    }
+                    if name == "a" {
+                        link_depth = link_depth.saturating_sub(1);
+                    }
+                    if let Some(c) = counts.pop() {
+                        if let Some(parent) = counts.last_mut() {
+                            parent.0 += c.0;
+                            parent.1 += c.1;
+                        }
+                        if c.0 > 0 {
+                            w.totals.insert(node.id(), c);
+                        }
+                    }
+                }
+            }
+        }
+        flush(&mut w, &mut pending, &mut offset, &blocks, false);
+        w.headings.sort_by_key(|h| h.1);
+        w
+    }
+
+    fn totals(&self, id: NodeId) -> (usize, usize, usize) {
+        self.totals.get(&id).copied().unwrap_or((0, 0, 0))
+    }
+}
+
+fn breaks_segment(name: &str) -> bool {
+    is_block(name) || matches!(name, "br" | "td" | "th")
+}
+
+fn is_heading(name: &str) -> bool {
+    matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+}
+
+// ---------------------------------------------------------------------------
+// Title
+
+struct Headline {
+    text: String,
+    start: usize,
+    end: usize,
+}
+
+/// Compare titles ignoring white space and case, since <title>, og:title and
+/// the visible heading often differ only in spacing.
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The visible heading of the article: the h1/h2 that repeats the <title>,
+/// else the first substantial h1 outside navigation.
+fn find_headline(doc: &Html, walk: &Walk, title_tag: Option<&str>) -> Option<Headline> {
+    let stripped_sq = title_tag
+        .map(|t| squash(&strip_site_suffix(t)))
+        .unwrap_or_default();
+    let mut fallback = None;
+    for rank in ["h1", "h2", "h3"] {
+        // Bounded: headings can nest, and a page needs only its first few.
+        for &(id, start, end) in walk.headings.iter().take(MAX_HEADINGS) {
+            let Some(node) = doc.tree.get(id) else {
+                continue;
+            };
+            let Some(el) = ElementRef::wrap(node) else {
+                continue;
+            };
+            if el.value().name() != rank {
+                continue;
+            }
+            let text = heading_text(el);
+            let sq = squash(&text);
+            if sq.chars().count() < 4 {
+                continue;
+            }
+            // A logo heading repeats only the site name from the <title>
+            // suffix, so a match must cover most of the stripped title.
+            let covers = sq.chars().count() * 2 >= stripped_sq.chars().count();
+            let matches_title = !stripped_sq.is_empty()
+                && ((stripped_sq.contains(&sq) && covers) || sq.contains(&stripped_sq));
+            if matches_title {
+                return Some(Headline { text, start, end });
+            }
+            if rank == "h1" && fallback.is_none() && !in_negative_area(node, false) {
+                fallback = Some(Headline { text, start, end });
+            }
+        }
+    }
+    fallback
+}
+
+const MAX_HEADINGS: usize = 64;
+
+/// Text of a heading, cut off early: a real headline is short, and this keeps
+/// the work bounded for headings that wrap the rest of the page.
+fn heading_text(el: ElementRef<'_>) -> String {
+    let mut raw = String::new();
+    for piece in el.text() {
+        raw.push_str(piece);
+        if raw.len() > 1_000 {
+            break;
+        }
+    }
+    normalise_line(&raw)
+}
+
+const TITLE_SEPARATORS: &[&str] = &[" - ", " — ", "——", "--", "_", "|", "｜", " – "];
+
+/// Drops the "_Site_Channel" style tail that <title> carries.
+fn strip_site_suffix(title: &str) -> String {
+    let mut parts: Vec<String> = vec![title.to_string()];
+    for sep in TITLE_SEPARATORS {
+        parts = parts
+            .iter()
+            .flat_map(|p| p.split(sep).map(str::to_string).collect::<Vec<_>>())
+            .collect();
+    }
+    let parts: Vec<String> = parts
+        .into_iter()
+        .map(|p| normalise_line(&p))
+        .filter(|p| !p.is_empty())
+        .collect();
+    let Some(longest) = parts.iter().map(|p| p.chars().count()).max() else {
+        return normalise_line(title);
+    };
+    // The headline comes first on nearly every site; only a first part that
+    // is much shorter than another (a leading site name) is skipped.
+    let chosen = parts
+        .iter()
+        .find(|p| p.chars().count() * 3 >= longest)
+        .or_else(|| parts.first());
+    chosen.cloned().unwrap_or_default()
+}
+
+fn choose_title(head: &HeadInfo, headline: Option<&str>) -> Option<String> {
+    if let Some(og) = head.og_title() {
+        // A malformed og:title (unescaped quotes) is cut short; the visible
+        // headline then holds the whole of it.
+        if let Some(h) = headline
+            && h.len() > og.len()
+            && squash(h).starts_with(&squash(&og))
+        {
+            return Some(h.to_string());
+        }
+        // Some sites put their name after the og:title too.
+        if let Some(h) = headline
+            && squash(&strip_site_suffix(&og)) == squash(h)
+        {
+            return Some(h.to_string());
+        }
+        return Some(og);
+    }
+    let stripped = head
+        .title
+        .as_deref()
+        .map(strip_site_suffix)
+        .filter(|t| !t.is_empty());
+    match (stripped, headline) {
+        (Some(t), Some(h)) => {
+            let (tq, hq) = (squash(&t), squash(h));
+            // A heading that is part of the title is the title without its
+            // suffix; one that adds to the title carries a badge ("原创").
+            if tq.contains(&hq) {
+                Some(h.to_string())
+            } else {
+                Some(t)
+            }
+        }
+        (Some(t), None) => Some(t),
+        (None, Some(h)) => Some(h.to_string()),
+        (None, None) => None,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Dates
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct DateHit {
+    start: usize,
+    end: usize,
+    value: String,
+    has_time: bool,
+}
+
+/// Parses a meta/JSON-LD/datetime attribute value into the normalised form.
+fn normalise_date_value(v: &str) -> Option<String> {
+    let chars: Vec<char> = v.trim().chars().collect();
+    parse_date_at(&chars, 0).map(|h| h.value)
+}
+
+fn scan_dates(chars: &[char]) -> Vec<DateHit> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if let Some(hit) = parse_date_at(chars, i) {
+            i = hit.end.max(i + 1);
+            out.push(hit);
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+fn digits(c: &[char], i: usize, min: usize, max: usize) -> Option<(u32, usize)> {
+    let mut v = 0u32;
+    let mut j = i;
+    while j - i < max {
+        let Some(d) = c
+            .get(j)
+            .filter(|ch| ch.is_ascii_digit())
+            .and_then(|ch| ch.to_digit(10))
+        else {
+            break;
+        };
+        v = v * 10 + d;
+        j += 1;
+    }
+    (j - i >= min).then_some((v, j))
+}
+
+/// Recognises `YYYY-MM-DD[ HH:MM[:SS]][zone]` (also `/` and `.` separated)
+/// and `YYYY年M月D日[ HH:MM[:SS]]`, returning the normalised text.
+fn parse_date_at(c: &[char], i: usize) -> Option<DateHit> {
+    if i > 0 && c.get(i - 1).is_some_and(char::is_ascii_digit) {
+        return None;
+    }
+    let skip_spaces = |mut j: usize| {
+        while c.get(j).is_some_and(|ch| *ch == ' ') {
+            j += 1;
+        }
+        j
+    };
+    let (year, j) = digits(c, i, 4, 4)?;
+    if !(1990..=2099).contains(&year) {
+        return None;
+    }
+    let spaced = skip_spaces(j);
+    let chinese = c.get(spaced) == Some(&'年');
+    let j = if chinese { spaced } else { j };
+    let sep = *c.get(j)?;
+    if !matches!(sep, '-' | '/' | '.' | '年') {
+        return None;
+    }
+    let j = if chinese { skip_spaces(j + 1) } else { j + 1 };
+    let (month, j) = digits(c, j, 1, 2)?;
+    let j = if chinese {
+        let j = skip_spaces(j);
+        (c.get(j) == Some(&'月')).then_some(skip_spaces(j + 1))?
+    } else {
+        (c.get(j) == Some(&sep)).then_some(j + 1)?
+    };
+    let (day, mut j) = digits(c, j, 1, 2)?;
+    if chinese {
+        let k = skip_spaces(j);
+        if matches!(c.get(k), Some('日' | '号')) {
+            j = k + 1;
+        }
+    }
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let mut value = format!("{year:04}-{month:02}-{day:02}");
+    let date_end = j;
+    let glued = c.get(j).is_some_and(char::is_ascii_digit);
+
+    // Optional time, separated by 'T', a little white space, or nothing.
+    let mut k = j;
+    if c.get(k) == Some(&'T') {
+        k += 1;
+    } else {
+        let mut n = 0;
+        while n < 3 && c.get(k).is_some_and(|ch| ch.is_whitespace()) {
+            k += 1;
+            n += 1;
+        }
+    }
+    let time = parse_time(c, k);
+    let Some((h, m, s, zone, end)) = time else {
+        if glued {
+            return None;
+        }
+        return Some(DateHit {
+            start: i,
+            end: date_end,
+            value,
+            has_time: false,
+        });
+    };
+    match (s, zone) {
+        (s, Some(z)) => value.push_str(&format!("T{h:02}:{m:02}:{:02}{z}", s.unwrap_or(0))),
+        (Some(s), None) => value.push_str(&format!(" {h:02}:{m:02}:{s:02}")),
+        (None, None) => value.push_str(&format!(" {h:02}:{m:02}")),
+    }
+    Some(DateHit {
+        start: i,
+        end,
+        value,
+        has_time: true,
+    })
+}
+
+type Time = (u32, u32, Option<u32>, Option<String>, usize);
+
+fn parse_time(c: &[char], k: usize) -> Option<Time> {
+    let (h, k) = digits(c, k, 1, 2)?;
+    if !matches!(c.get(k), Some(':' | '：')) {
+        return None;
+    }
+    let (m, mut k) = digits(c, k + 1, 2, 2)?;
+    if h > 23 || m > 59 {
+        return None;
+    }
+    let mut s = None;
+    if matches!(c.get(k), Some(':' | '：'))
+        && let Some((sec, k2)) = digits(c, k + 1, 2, 2)
+        && sec <= 60
+    {
+        s = Some(sec);
+        k = k2;
+        if c.get(k) == Some(&'.') {
+            let mut k3 = k + 1;
+            while c.get(k3).is_some_and(char::is_ascii_digit) {
+                k3 += 1;
+            }
+            if k3 > k + 1 {
+                k = k3;
+            }
+        }
+    }
+    let mut zone = None;
+    match c.get(k) {
+        Some('Z') => {
+            zone = Some("+00:00".to_string());
+            k += 1;
+        }
+        Some(sign @ ('+' | '-')) => {
+            if let Some((zh, k2)) = digits(c, k + 1, 2, 2) {
+                let k2 = if c.get(k2) == Some(&':') { k2 + 1 } else { k2 };
+                if let Some((zm, k3)) = digits(c, k2, 2, 2)
+                    && zh <= 14
+                    && zm <= 59
+                {
+                    zone = Some(format!("{sign}{zh:02}:{zm:02}"));
+                    k = k3;
+                }
+            }
+        }
+        _ => {}
+    }
+    if c.get(k).is_some_and(char::is_ascii_digit) {
+        return None;
+    }
+    // 12-hour clocks ("9:38:01 PM").
+    let mut h = h;
+    if zone.is_none() && h <= 12 {
+        let mut k2 = k;
+        while c.get(k2) == Some(&' ') {
+            k2 += 1;
+        }
+        let marker: String = c
+            .iter()
+            .skip(k2)
+            .take(2)
+            .collect::<String>()
+            .to_ascii_uppercase();
+        let after = c.get(k2 + 2).is_none_or(|ch| !ch.is_ascii_alphanumeric());
+        if after && (marker == "AM" || marker == "PM") {
+            h = match (marker.as_str(), h) {
+                ("AM", 12) => 0,
+                ("PM", h) if h < 12 => h + 12,
+                (_, h) => h,
+            };
+            k = k2 + 2;
+        }
+    }
+    Some((h, m, s, zone, k))
+}
+
+struct VisibleDate {
+    hit: DateHit,
+    segment: usize,
+}
+
+const DATE_LABELS: &[&str] = &[
+    "发布时间",
+    "发布日期",
+    "发表时间",
+    "发表于",
+    "发布于",
+    "时间：",
+    "时间:",
+    "日期：",
+    "日期:",
+];
+
+/// Picks the date shown with the headline among all dates in the page.
+fn best_visible_date(
+    doc: &Html,
+    walk: &Walk,
+    headline: Option<(usize, usize)>,
+) -> Option<VisibleDate> {
+    let mut best: Option<(f64, VisibleDate)> = None;
+    for (si, seg) in walk.segments.iter().enumerate() {
+        if seg.in_heading {
+            continue;
+        }
+        let chars: Vec<char> = seg.text.chars().collect();
+        for hit in scan_dates(&chars) {
+            let score = score_date(doc, seg, &chars, &hit, headline);
+            if best.as_ref().is_none_or(|(b, _)| score > *b) {
+                best = Some((score, VisibleDate { hit, segment: si }));
+            }
+        }
+    }
+    best.filter(|(s, _)| *s > 0.0).map(|(_, d)| d)
+}
+
+fn score_date(
+    doc: &Html,
+    seg: &Segment,
+    chars: &[char],
+    hit: &DateHit,
+    headline: Option<(usize, usize)>,
+) -> f64 {
+    let mut score = 0.0;
+    if hit.has_time {
+        score += 3.0;
+    }
+    let before: String = chars[hit.start.saturating_sub(8)..hit.start]
+        .iter()
+        .collect();
+    let labelled = DATE_LABELS.iter().any(|l| before.contains(l));
+    if labelled {
+        score += 4.0;
+    }
+    let len = chars.len();
+    let clauses = chars.iter().filter(|c| matches!(c, '，' | '。')).count();
+    if clauses >= 2 || len > 120 {
+        // A date inside running prose is something the article talks about.
+        score -= 8.0;
+    } else if len <= 60 {
+        score += 2.0;
+    }
+    let total = seg
+        .text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .count()
+        .max(1);
+    if seg.link_chars * 2 > total {
+        score -= 3.0;
+    }
+    let pos = seg.start + hit.start;
+    if let Some((h_start, h_end)) = headline {
+        if pos >= h_end {
+            let d = (pos - h_end) as f64;
+            score += 6.0 * (-d / 300.0).exp();
+            // Far below the headline an unlabelled date belongs to
+            // something else (comments, widgets, lists).
+            if d > 2_000.0 && !labelled {
+                score -= 3.0;
+            }
+        } else {
+            let d = h_start.saturating_sub(pos) as f64;
+            score += 3.0 * (-d / 150.0).exp();
+        }
+    }
+    if let Some(node) = seg.block.and_then(|id| doc.tree.get(id)) {
+        if in_negative_area(node, false) {
+            score -= 6.0;
+        }
+        let in_list = node
+            .ancestors()
+            .chain(std::iter::once(node))
+            .take(4)
+            .any(|a| {
+                a.value()
+                    .as_element()
+                    .is_some_and(|e| matches!(e.name(), "li" | "dd" | "a"))
+            });
+        if in_list {
+            score -= 2.0;
+        }
+    }
+    score
+}
+
+fn choose_published(head: &HeadInfo, visible: Option<&DateHit>) -> Option<String> {
+    let declared = head
+        .declared_published()
+        .or_else(|| head.ld_published.clone())
+        .or_else(|| head.time_element.clone());
+    match (declared, visible) {
+        // A date-only meta is refined by the visible time of the same day.
+        (Some(d), Some(v)) if d.len() == 10 && v.has_time && v.value.starts_with(&d) => {
+            Some(v.value.clone())
+        }
+        (Some(d), _) => Some(d),
+        (None, Some(v)) => Some(v.value.clone()),
+        (None, None) => head.modified(),
+    }
+}
+
+fn near_headline(walk: &Walk, headline: Option<(usize, usize)>) -> Vec<&Segment> {
+    let Some((_, end)) = headline else {
+        return Vec::new();
+    };
+    walk.segments
+        .iter()
+        .filter(|s| s.start >= end && s.start < end + 400 && s.text.chars().count() <= 120)
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// Main content
+
+const NEGATIVE_WORDS: &[&str] = &[
+    "comment",
+    "footer",
+    "related",
+    "relate",
+    "sidebar",
+    "recommend",
+    "copyright",
+    "breadcrumb",
+    "navbar",
+    "share",
+    "advert",
+    "banner",
+    "menu",
+    "login",
+    "reply",
+    "sponsor",
+    "widget",
+    "popup",
+    "hotnews",
+    "ranking",
+    "tuijian",
+    "xiangguan",
+    "pinglun",
+];
+const NEGATIVE_TOKENS: &[&str] = &[
+    "nav", "ad", "ads", "hot", "side", "tags", "tag", "foot", "more", "links", "rank", "bottom",
+    "top", "header", "head", "crumb", "list",
+];
+const POSITIVE_WORDS: &[&str] = &[
+    "article",
+    "content",
+    "main-text",
+    "maintext",
+    "post",
+    "entry",
+    "story",
+    "detail",
+    "artical",
+    "zhengwen",
+    "text",
+    "body",
+];
+const POSITIVE_TOKENS: &[&str] = &["txt", "con", "main", "cont", "art", "news"];
+
+fn class_and_id(el: &Element) -> String {
+    let mut s = String::new();
+    if let Some(c) = el.attr("class") {
+        s.push_str(c);
+    }
+    s.push(' ');
+    if let Some(i) = el.attr("id") {
+        s.push_str(i);
+    }
+    s.to_lowercase()
+}
+
+fn tokens(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|t| !t.is_empty())
+}
+
+/// Chrome words that are also used for the article's header area, where
+/// the headline, its date and the share bar live.
+const HEADER_AREA: &[&str] = &["header", "head", "top", "share"];
+
+fn is_negative_name(s: &str, header_is_chrome: bool) -> bool {
+    let counts = |w: &str| header_is_chrome || !HEADER_AREA.contains(&w);
+    NEGATIVE_WORDS.iter().any(|w| counts(w) && s.contains(w))
+        || tokens(s).any(|t| NEGATIVE_TOKENS.contains(&t) && counts(t))
+}
+
+fn is_positive_name(s: &str) -> bool {
+    POSITIVE_WORDS.iter().any(|w| s.contains(w)) || tokens(s).any(|t| POSITIVE_TOKENS.contains(&t))
+}
+
+/// Whether a node sits inside page chrome (navigation, footer, related
+/// lists, comments) judged by tag and class/id within a bounded ancestry.
+/// Looking for the headline or its date, the header area is not chrome.
+fn in_negative_area(node: ego_tree::NodeRef<'_, Node>, header_is_chrome: bool) -> bool {
+    std::iter::once(node)
+        .chain(node.ancestors())
+        .take(40)
+        .filter_map(|n| n.value().as_element())
+        .any(|el| {
+            matches!(el.name(), "nav" | "footer" | "aside")
+                || (!matches!(el.name(), "body" | "html")
+                    && is_negative_name(&class_and_id(el), header_is_chrome))
+        })
+}
+
+fn class_weight(el: &Element) -> f64 {
+    let names = class_and_id(el);
+    let mut w = 0.0;
+    if is_negative_name(&names, true) {
+        w -= 25.0;
+    }
+    if is_positive_name(&names) {
+        w += 25.0;
+    }
+    w + match el.name() {
+        "article" => 10.0,
+        "main" => 5.0,
+        "nav" | "footer" | "aside" | "header" | "form" => -25.0,
+        "li" | "ul" | "ol" | "dl" | "dd" => -10.0,
+        _ => 0.0,
+    }
+}
+
+fn is_paragraph_like(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "li" | "dd" | "dt" | "blockquote" | "pre" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
+    )
+}
+
+/// Copyright, licence and disclaimer lines look like prose but are chrome.
+fn is_site_notice(s: &str) -> bool {
+    const MARKERS: &[&str] = &[
+        "版权所有",
+        "Copyright",
+        "copyright",
+        "COPYRIGHT",
+        "©",
+        "All Rights Reserved",
+        "ICP备",
+        "ICP证",
+        "举报电话",
+        "违法和不良信息",
+        "免责声明",
+        "公网安备",
+    ];
+    MARKERS.iter().any(|m| s.contains(m))
+}
+
+fn punctuation(s: &str) -> usize {
+    s.chars()
+        .filter(|c| {
+            matches!(
+                c,
+                '，' | '。' | '、' | '；' | '！' | '？' | '：' | ',' | '“' | '”'
+            )
+        })
+        .count()
+}
+
+/// Readability-style scoring: each paragraph credits its container (and,
+/// less, the container's ancestors) by length and punctuation; the total is
+/// adjusted by class/tag hints and scaled down by the share of link text.
+fn choose_body<'a>(
+    doc: &'a Html,
+    walk: &Walk,
+    headline: Option<(usize, usize)>,
+) -> Option<ElementRef<'a>> {
+    let mut scores: HashMap<NodeId, f64> = HashMap::new();
+    for seg in &walk.segments {
+        if seg.in_heading {
+            continue;
+        }
+        let len = seg.text.chars().filter(|c| !c.is_whitespace()).count();
+        if len < 10 {
+            continue;
+        }
+        let Some(block) = seg.block.and_then(|id| doc.tree.get(id)) else {
+            continue;
+        };
+        let mut unit = 1.0 + punctuation(&seg.text) as f64 + (len as f64 / 100.0).min(3.0);
+        if is_site_notice(&seg.text) {
+            unit = -unit;
+        }
+        let paragraph = block
+            .value()
+            .as_element()
+            .is_some_and(|e| is_paragraph_like(e.name()));
+        let first = if paragraph {
+            block.parent()
+        } else {
+            Some(block)
+        };
+        let mut cur = first;
+        for weight in [1.0, 0.5, 1.0 / 6.0] {
+            let Some(n) = cur else { break };
+            if n.value().is_element() {
+                *scores.entry(n.id()).or_insert(0.0) += unit * weight;
+            }
+            cur = n.parent();
+        }
+    }
+    let mut best: Option<(f64, NodeId)> = None;
+    for (&id, &content) in &scores {
+        let Some(node) = doc.tree.get(id) else {
+            continue;
+        };
+        let Some(el) = node.value().as_element() else {
+            continue;
+        };
+        if matches!(el.name(), "html" | "body") {
+            continue;
+        }
+        let (text, links, start) = walk.totals(id);
+        let density = if text == 0 {
+            1.0
+        } else {
+            links as f64 / text as f64
+        };
+        let mut adjust = class_weight(el);
+        if node.parent().is_some_and(|p| in_negative_area(p, true)) {
+            adjust -= 25.0;
+        }
+        // The article text follows its headline closely.
+        if let Some((_, h_end)) = headline
+            && start + 20 >= h_end
+            && start < h_end + 600
+        {
+            adjust += 10.0;
+        }
+        let score = (content + adjust) * (1.0 - density);
+        // Ties go to the earlier node so the result never depends on
+        // hash-map iteration order.
+        let better = best.is_none_or(|(b, bid)| score > b || (score == b && id < bid));
+        if better {
+            best = Some((score, id));
+        }
+    }
+    let chosen = best
+        .and_then(|(_, id)| doc.tree.get(id))
+        .and_then(ElementRef::wrap);
+    chosen.or_else(|| {
+        doc.tree
+            .nodes()
+            .filter_map(ElementRef::wrap)
+            .find(|e| e.value().name() == "body")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(body: &str, head: &str) -> Page {
+        extract_page(&format!(
+            "<!DOCTYPE html><html><head><meta charset='utf-8'>{head}</head><body>{body}</body></html>"
+        ))
+    }
+
+    const ARTICLE: &str = "<div class='article-body'>\
+        <p>某支付平台今日宣布，将向中小商户开放新的收款接口，费率下调至千分之三。</p>\
+        <p>平台负责人表示，此举旨在降低商户成本，同时提升跨平台付款的便利性，用户无需切换应用。</p>\
+        <p>业内人士认为，互联互通仍需时间，但方向已经明确，监管部门也在持续推动。</p></div>";
+
+    #[test]
+    fn title_prefers_og_title() {
+        let p = page(
+            "<h1>收款接口开放</h1>",
+            "<meta property='og:title' content='收款接口全面开放'><title>收款接口开放_某某网</title>",
+        );
+        assert_eq!(p.title.as_deref(), Some("收款接口全面开放"));
+    }
+
+    #[test]
+    fn title_suffix_is_stripped() {
+        let p = page(
+            "<p>无标题正文。</p>",
+            "<title>收款接口全面开放_财经频道_某某网</title>",
+        );
+        assert_eq!(p.title.as_deref(), Some("收款接口全面开放"));
+        let p = page("", "<title>支付平台调整费率 - 某某新闻</title>");
+        assert_eq!(p.title.as_deref(), Some("支付平台调整费率"));
+        let p = page("", "<title>支付平台调整费率|费率|平台_某某新闻</title>");
+        assert_eq!(p.title.as_deref(), Some("支付平台调整费率"));
+        let p = page("", "<title>网--支付平台调整费率及后续安排</title>");
+        assert_eq!(p.title.as_deref(), Some("支付平台调整费率及后续安排"));
+    }
+
+    #[test]
+    fn title_uses_matching_headline_and_skips_logo_h1() {
+        let p = page(
+            "<h1 class='logo'><a href='/'>新闻中心</a></h1><h1>支付平台调整费率</h1>",
+            "<title>支付平台调整费率_某某网</title>",
+        );
+        assert_eq!(p.title.as_deref(), Some("支付平台调整费率"));
+        let p = page("<h1>支付平台调整费率</h1>", "");
+        assert_eq!(p.title.as_deref(), Some("支付平台调整费率"));
+    }
+
+    #[test]
+    fn logo_heading_with_site_name_is_not_the_headline() {
+        let p = page(
+            "<h1><a href='/'>某某财经网</a></h1><div class='art'><h2>支付平台调整费率</h2>\
+             <div class='info'>2021-03-04 09:15</div></div>",
+            "<title>支付平台调整费率_某某财经网</title>",
+        );
+        assert_eq!(p.title.as_deref(), Some("支付平台调整费率"));
+        assert_eq!(p.published.as_deref(), Some("2021-03-04 09:15"));
+    }
+
+    #[test]
+    fn og_title_site_suffix_is_dropped_when_headline_agrees() {
+        let p = page(
+            "<h1>支付平台调整费率</h1>",
+            "<meta property='og:title' content='支付平台调整费率_某某网'>",
+        );
+        assert_eq!(p.title.as_deref(), Some("支付平台调整费率"));
+    }
+
+    #[test]
+    fn truncated_og_title_is_completed_by_headline() {
+        let p = page(
+            "<h1>平台称\"互通\"将提速</h1>",
+            "<meta property='og:title' content='平台称'>",
+        );
+        assert_eq!(p.title.as_deref(), Some("平台称\"互通\"将提速"));
+    }
+
+    #[test]
+    fn published_from_meta() {
+        let p = page(
+            "<h1>标题标题</h1><div>2001-01-01 00:00</div>",
+            "<meta property='article:published_time' content='2021-03-04T05:06:07+08:00'>",
+        );
+        assert_eq!(p.published.as_deref(), Some("2021-03-04T05:06:07+08:00"));
+        let p = page("", "<meta name='PubDate' content='2021-3-4 5:06:07'>");
+        assert_eq!(p.published.as_deref(), Some("2021-03-04 05:06:07"));
+        let p = page("", "<meta name='publish_time' content='2021-03-04'>");
+        assert_eq!(p.published.as_deref(), Some("2021-03-04"));
+    }
+
+    #[test]
+    fn date_only_meta_is_refined_by_visible_time() {
+        let p = page(
+            "<h1>支付平台调整费率</h1><div class='info'>2021年03月04日09:15 来源：某某网</div>",
+            "<meta name='publishdate' content='2021-03-04'>",
+        );
+        assert_eq!(p.published.as_deref(), Some("2021-03-04 09:15"));
+    }
+
+    #[test]
+    fn published_from_json_ld() {
+        let p = page(
+            "",
+            "<script type='application/ld+json'>{\"@type\":\"NewsArticle\",\
+             \"datePublished\":\"2020-10-11T12:13:14Z\",\"author\":{\"name\":\"王五\"}}</script>",
+        );
+        assert_eq!(p.published.as_deref(), Some("2020-10-11T12:13:14+00:00"));
+        assert_eq!(p.author.as_deref(), Some("王五"));
+    }
+
+    #[test]
+    fn published_from_time_element() {
+        let p = page(
+            "<h1>支付平台调整费率</h1><time datetime='2020-05-06T07:08:09+08:00'>五月六日</time>",
+            "",
+        );
+        assert_eq!(p.published.as_deref(), Some("2020-05-06T07:08:09+08:00"));
+    }
+
+    #[test]
+    fn published_from_labelled_visible_line() {
+        let p = page(
+            "<h1>支付平台调整费率</h1><div class='meta'><span>发布时间：2020-06-07 08:09:10</span>\
+             <span>来源：支付日报</span></div>",
+            "",
+        );
+        assert_eq!(p.published.as_deref(), Some("2020-06-07 08:09:10"));
+        assert_eq!(p.source.as_deref(), Some("支付日报"));
+    }
+
+    #[test]
+    fn published_from_visible_chinese_date() {
+        let p = page(
+            "<h1>支付平台调整费率</h1><p class='byline'>2019年9月9日 20:52 作者：李四</p>",
+            "",
+        );
+        assert_eq!(p.published.as_deref(), Some("2019-09-09 20:52"));
+        assert_eq!(p.author.as_deref(), Some("李四"));
+    }
+
+    #[test]
+    fn headline_date_beats_related_list_and_copyright() {
+        let body = format!(
+            "<div class='nav'><a href='/'>首页</a> 2018-01-02 03:04</div>\
+             <h1>支付平台调整费率</h1><div class='info'>2020-06-05 20:35</div>{ARTICLE}\
+             <div class='related'><ul>\
+             <li><a href='/1'>另一条支付新闻</a><span>2020-06-06 10:00</span></li>\
+             <li><a href='/2'>第三条支付新闻</a><span>2020-06-07 11:00</span></li></ul></div>\
+             <div class='footer'>© 2019 某某网 版权所有</div>"
+        );
+        let p = page(&body, "");
+        assert_eq!(p.published.as_deref(), Some("2020-06-05 20:35"));
+    }
+
+    #[test]
+    fn date_in_prose_is_not_a_publication_date() {
+        let p = page(
+            "<h1>支付平台调整费率</h1><p>据介绍，2019年2月27日下午，平台召开发布会，宣布了新的费率方案，\
+             并表示将在未来三个月内逐步落实，商户可以通过后台查看具体的调整细节与适用范围，\
+             也可以咨询客服了解更多信息，平台还将陆续推出更多优惠措施以回馈长期合作的商户。</p>",
+            "",
+        );
+        assert_eq!(p.published, None);
+    }
+
+    #[test]
+    fn main_content_beats_longer_link_heavy_lists() {
+        let mut nav = String::from("<div class='nav-list'><ul>");
+        let mut related = String::from("<div class='related-news'><ul>");
+        for i in 0..40 {
+            nav.push_str(&format!(
+                "<li><a href='/c{i}'>频道{i}：支付、理财、保险、信贷</a></li>"
+            ));
+            related.push_str(&format!(
+                "<li><a href='/r{i}'>相关报道：某平台第{i}次调整费率，商户如何应对？</a></li>"
+            ));
+        }
+        nav.push_str("</ul></div>");
+        related.push_str("</ul></div>");
+        let body = format!("{nav}<h1>支付平台调整费率</h1>{ARTICLE}{related}");
+        let p = page(&body, "");
+        assert_eq!(
+            p.body,
+            "某支付平台今日宣布，将向中小商户开放新的收款接口，费率下调至千分之三。\n\
+             平台负责人表示，此举旨在降低商户成本，同时提升跨平台付款的便利性，用户无需切换应用。\n\
+             业内人士认为，互联互通仍需时间，但方向已经明确，监管部门也在持续推动。"
+        );
+    }
+
+    #[test]
+    fn url_image_and_source_from_metas() {
+        let p = page(
+            ARTICLE,
+            "<meta property='og:url' content='https://example.com/a/1'>\
+             <meta property='og:image' content='https://example.com/a.jpg'>\
+             <meta name='source' content='来源：支付日报 原创'>",
+        );
+        assert_eq!(p.url.as_deref(), Some("https://example.com/a/1"));
+        assert_eq!(p.image.as_deref(), Some("https://example.com/a.jpg"));
+        assert_eq!(p.source.as_deref(), Some("支付日报"));
+        let p = page("", "<link rel='canonical' href='https://example.com/c'>");
+        assert_eq!(p.url.as_deref(), Some("https://example.com/c"));
+    }
+
+    #[test]
+    fn date_scanner_forms() {
+        let f = |s: &str| normalise_date_value(s);
+        assert_eq!(
+            f("2019-09-07T08:05:32+0800").as_deref(),
+            Some("2019-09-07T08:05:32+08:00")
+        );
+        assert_eq!(f("2019/9/7").as_deref(), Some("2019-09-07"));
+        assert_eq!(f("2019.09.26 12:11").as_deref(), Some("2019-09-26 12:11"));
+        assert_eq!(
+            f("2019 年 9 月 7 日 8:05").as_deref(),
+            Some("2019-09-07 08:05")
+        );
+        assert_eq!(
+            f("2019-9-5 9:38:01 PM").as_deref(),
+            Some("2019-09-05 21:38:01")
+        );
+        assert_eq!(f("2019-9-5 12:10 am").as_deref(), Some("2019-09-05 00:10"));
+        assert_eq!(f("2019-13-01"), None);
+        assert_eq!(f("12019-01-01"), None);
+        assert_eq!(f("© 2019"), None);
+    }
+
+    #[test]
+    fn nested_headings_stay_cheap() {
+        // Kept small: html5ever itself is quadratic in nested block depth.
+        let mut html = String::new();
+        for _ in 0..2_000 {
+            html.push_str("<h2><span>段落标题");
+        }
+        let start = std::time::Instant::now();
+        let p = extract_page(&html);
+        assert!(p.body.starts_with("段落标题"));
+        assert!(start.elapsed().as_secs() < 10, "took {:?}", start.elapsed());
+    }
+
+    #[test]
+    fn deep_nesting_and_garbage_do_not_panic() {
+        let mut html = String::from("<h1>标题标题</h1>");
+        for _ in 0..100_000 {
+            html.push_str("<span>");
+        }
+        html.push_str("深处的支付记录，内容很长很长很长。");
+        let p = extract_page(&html);
+        assert_eq!(p.body, "标题标题\n深处的支付记录，内容很长很长很长。");
+        for s in [
+            "",
+            "<",
+            "<meta content>",
+            "<script type='application/ld+json'>{",
+            "2019年",
+            "<time datetime='x'>",
+        ] {
+            let _ = extract_page(s);
+        }
     }
 }

@@ -69,8 +69,25 @@ const NAIVE_FORMATS: &[&str] = &[
 
 const DATE_FORMATS: &[&str] = &["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"];
 
+/// Years the index can store: tantivy keeps instants as i64 nanoseconds (about 1677 to 2262).
+pub const SUPPORTED_YEARS: std::ops::RangeInclusive<i32> = 1700..=2200;
+
 /// Parses a publication date. Zone-less forms are read in `default_offset`.
 pub fn parse(text: &str, default_offset: FixedOffset) -> Result<DateTime<FixedOffset>, String> {
+    let date = parse_any(text, default_offset)?;
+    if !SUPPORTED_YEARS.contains(&date.year()) {
+        return Err(format!(
+            "year {} of '{}' is outside the supported range {}-{}",
+            date.year(),
+            text.trim(),
+            SUPPORTED_YEARS.start(),
+            SUPPORTED_YEARS.end()
+        ));
+    }
+    Ok(date)
+}
+
+fn parse_any(text: &str, default_offset: FixedOffset) -> Result<DateTime<FixedOffset>, String> {
     let cleaned = clean(text);
     let t = cleaned.as_str();
     if t.is_empty() || !t.chars().any(|c| c.is_ascii_digit()) {
@@ -228,6 +245,11 @@ mod tests {
         assert_eq!(parse("", cst()).unwrap_err(), "expected a date, found ''");
         assert!(parse("2021-02-30 10:00", cst()).is_err());
         assert!(parse("yesterday", cst()).is_err());
+        assert_eq!(
+            parse("2999-01-01", cst()).unwrap_err(),
+            "year 2999 of '2999-01-01' is outside the supported range 1700-2200"
+        );
+        assert!(parse("1600-01-01 10:00", cst()).is_err());
     }
 
     #[test]

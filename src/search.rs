@@ -47,6 +47,8 @@ pub struct SearchRequest {
     pub sources: Vec<String>,
     /// The offset in which `since`/`until` days begin and end.
     pub day_offset: Option<FixedOffset>,
+    /// Keep articles that mention a period lying within these days (inclusive).
+    pub mentions: Option<(Option<NaiveDate>, Option<NaiveDate>)>,
 }
 
 /// One ranked result.
@@ -319,6 +321,22 @@ fn filters(request: &SearchRequest, f: &Fields) -> Vec<Box<dyn Query>> {
             .and_then(day_start)
             .map_or(Bound::Unbounded, Bound::Excluded);
         out.push(Box::new(RangeQuery::new(lower, upper)));
+    }
+    if let Some((from, to)) = request.mentions {
+        // Start and end both inside the period. The two fields are parallel lists, so a
+        // document whose one mention starts inside and another ends inside also passes; such
+        // pairs straddle the period's edges and are rare enough to accept.
+        for field in [f.mention_start, f.mention_end] {
+            let bound = |day: Option<NaiveDate>| {
+                day.map_or(Bound::Unbounded, |d| {
+                    Bound::Included(Term::from_field_date_for_search(
+                        field,
+                        index::day_instant(d),
+                    ))
+                })
+            };
+            out.push(Box::new(RangeQuery::new(bound(from), bound(to))));
+        }
     }
     for (values, field) in [
         (&request.categories, f.categories),

@@ -4,21 +4,69 @@
 use serde_json::{Map, Value};
 use serde_yaml as yaml_crate;
 
+/// Why YAML did not parse, with the position (1-based, within the YAML text) when known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    pub message: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+}
+
 /// Parses YAML that must be a mapping, into JSON values so the rest of the crate never sees
-/// YAML types. Errors are plain sentences with the line and column the parser reports.
-pub fn parse_mapping(text: &str) -> Result<Map<String, Value>, String> {
+/// YAML types. The YAML library refuses alias bombs and deep nesting itself. `first_line` is
+/// the line of the enclosing file where the YAML starts; every line number in errors counts
+/// from there.
+pub fn parse_mapping(text: &str, first_line: usize) -> Result<Map<String, Value>, YamlError> {
     if text.trim().is_empty() {
         return Ok(Map::new());
     }
-    let value: yaml_crate::Value = yaml_crate::from_str(text).map_err(|e| e.to_string())?;
+    let value: yaml_crate::Value = yaml_crate::from_str(text).map_err(|e| {
+        let location = e.location();
+        let mut message = e.to_string();
+        if let Some(loc) = &location {
+            message = message.replace(
+                &format!(" at line {} column {}", loc.line(), loc.column()),
+                "",
+            );
+        }
+        YamlError {
+            message: shift_line_numbers(&message, first_line.saturating_sub(1)),
+            line: location
+                .as_ref()
+                .map(|l| l.line() + first_line.saturating_sub(1)),
+            column: location.as_ref().map(|l| l.column()),
+        }
+    })?;
     match to_json(value) {
         Value::Object(map) => Ok(map),
         Value::Null => Ok(Map::new()),
-        other => Err(format!(
-            "expected a mapping of 'key: value' lines, found {}",
-            kind(&other)
-        )),
+        other => Err(YamlError {
+            message: format!(
+                "expected a mapping of 'key: value' lines, found {}",
+                kind(&other)
+            ),
+            line: None,
+            column: None,
+        }),
     }
+}
+
+/// Adds `by` to every `line N` in a message.
+fn shift_line_numbers(message: &str, by: usize) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find("line ") {
+        let (before, after) = rest.split_at(at + "line ".len());
+        out.push_str(before);
+        let digits = after.chars().take_while(char::is_ascii_digit).count();
+        match after[..digits].parse::<usize>() {
+            Ok(n) => out.push_str(&(n + by).to_string()),
+            Err(_) => out.push_str(&after[..digits]),
+        }
+        rest = &after[digits..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A short name for a value's type, for messages.
@@ -73,9 +121,11 @@ mod tests {
 
     #[test]
     fn mapping_with_lists_and_scalars() {
-        let map =
-            parse_mapping("title: '支付'\ncategories:\n - 新闻\n - 科技\ncomments: false\nn: 3")
-                .unwrap();
+        let map = parse_mapping(
+            "title: '支付'\ncategories:\n - 新闻\n - 科技\ncomments: false\nn: 3",
+            1,
+        )
+        .unwrap();
         assert_eq!(map["title"], "支付");
         assert_eq!(map["categories"], serde_json::json!(["新闻", "科技"]));
         assert_eq!(map["comments"], false);
@@ -84,7 +134,7 @@ mod tests {
 
     #[test]
     fn dates_stay_strings() {
-        let map = parse_mapping("date: 2021-12-08 10:18:31\nd2: 2022-01-27").unwrap();
+        let map = parse_mapping("date: 2021-12-08 10:18:31\nd2: 2022-01-27", 1).unwrap();
         assert_eq!(map["date"], "2021-12-08 10:18:31");
         assert_eq!(map["d2"], "2022-01-27");
     }
@@ -92,19 +142,22 @@ mod tests {
     #[test]
     fn non_mappings_and_bad_yaml_are_errors() {
         assert_eq!(
-            parse_mapping("- a\n- b").unwrap_err(),
+            parse_mapping("- a\n- b", 1).unwrap_err().message,
             "expected a mapping of 'key: value' lines, found a list"
         );
-        assert!(parse_mapping("title: [unclosed").is_err());
-        assert!(
-            parse_mapping("a: 1\na: 2")
-                .unwrap_err()
-                .contains("duplicate")
+        let err = parse_mapping("a: 1\nb: [unclosed", 10).unwrap_err();
+        assert_eq!((err.line, err.column), (Some(12), Some(1)));
+        assert_eq!(
+            err.message,
+            "did not find expected ',' or ']', while parsing a flow sequence at line 11 column 4"
         );
+        let dup = parse_mapping("a: 1\na: 2", 1).unwrap_err();
+        assert_eq!(dup.message, "duplicate entry with key \"a\"");
+        assert_eq!(dup.line, Some(1), "the mapping that holds the duplicate");
     }
 
     #[test]
     fn empty_is_an_empty_mapping() {
-        assert!(parse_mapping("\n").unwrap().is_empty());
+        assert!(parse_mapping("\n", 1).unwrap().is_empty());
     }
 }

@@ -305,7 +305,7 @@ fn inspect_prints_the_document_as_indexed() {
             "id": "corpus/x.md", "path": "corpus/x.md", "title": "标题",
             "published": "2021-11-30T17:24:00+08:00", "author": null, "source": null,
             "categories": [], "tags": ["甲", "乙"], "url": null, "image": null,
-            "extra": {"layout": "post"}, "body": "小标题\n正文链接。"
+            "extra": {"layout": "post"}, "body": "小标题\n正文链接。", "dates": []
         })
     );
 }
