@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use crate::dates::{self, DateMention};
 use crate::error::Rejection;
 use crate::frontmatter::{self, FrontMatter};
-use crate::{clean, decode, markdown, page, pubdate};
+use crate::{clean, decode, markdown, nesting, page, pubdate};
 
 /// What a file claims to be, from its name. `Sniff` files (`.txt`, no extension) are articles
 /// only when their content opens with front matter or an HTML document.
@@ -127,6 +127,12 @@ pub fn parse(
         Kind::Markdown if looks_like_html_document(text) => Kind::Html,
         other => other,
     };
+    // Markdown bodies carry HTML too, and pass through the same parser.
+    if nesting::block_depth(text, nesting::MAX_BLOCK_DEPTH) > nesting::MAX_BLOCK_DEPTH {
+        return Err(Rejection::TooDeep {
+            limit: nesting::MAX_BLOCK_DEPTH,
+        });
+    }
     let mut builder = Builder::new(id, path, options);
     match kind {
         Kind::Html => builder.read_page(page::extract_page(text)),

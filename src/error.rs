@@ -25,6 +25,8 @@ pub enum Rejection {
         expected: &'static str,
         found: &'static str,
     },
+    #[error("HTML nested more than {limit} block elements deep; refusing to parse it")]
+    TooDeep { limit: usize },
     #[error("no article text: {0}")]
     NoContent(String),
 }

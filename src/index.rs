@@ -152,6 +152,15 @@ pub fn open_or_create(path: &Path, analyzer: &Analyzer) -> Result<OpenIndex, Err
     finish_open(path, index, analyzer)
 }
 
+/// An index in memory, for tests and fuzzing.
+pub fn create_in_ram(analyzer: &Analyzer) -> Result<OpenIndex, Error> {
+    finish_open(
+        Path::new("(memory)"),
+        Index::create_in_ram(schema()),
+        analyzer,
+    )
+}
+
 fn finish_open(path: &Path, index: Index, analyzer: &Analyzer) -> Result<OpenIndex, Error> {
     if index.schema() != schema() {
         return Err(Error::index(

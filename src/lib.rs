@@ -16,6 +16,7 @@ pub mod frontmatter;
 pub mod index;
 pub mod ingest;
 pub mod markdown;
+pub mod nesting;
 pub mod page;
 pub mod pubdate;
 pub mod query;

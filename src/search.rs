@@ -92,8 +92,15 @@ struct Plan {
 
 impl Searcher {
     pub fn open(path: &Path, analyzer: &Analyzer) -> Result<Searcher, Error> {
-        let opened = index::open(path, analyzer)?;
-        let reader = opened.index.reader().map_err(|e| Error::index(path, e))?;
+        Searcher::from_index(index::open(path, analyzer)?, analyzer)
+    }
+
+    /// Searches an index opened elsewhere (in memory, for tests and fuzzing).
+    pub fn from_index(opened: OpenIndex, analyzer: &Analyzer) -> Result<Searcher, Error> {
+        let reader = opened
+            .index
+            .reader()
+            .map_err(|e| Error::index("(index)", e))?;
         Ok(Searcher {
             opened,
             reader,

@@ -1,0 +1,169 @@
+//! Ingest throughput, and how much of it extraction costs.
+//!
+//!     cargo run --release --example bench_ingest [-- DIR] [--copies N]
+//!
+//! Copies the articles under DIR (default `../shared/corpus`) N times (default 10) into a
+//! temporary corpus, ingests it into a fresh index, and reports wall time, docs/s and process
+//! CPU time. It then re-times date extraction on the same articles, single-threaded, and prints
+//! its CPU time as a share of the rest of ingest: the figure the date-extraction budget (at
+//! most 20% added to ingest time) is about.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use newsidx::analysis::Analyzer;
+use newsidx::article::{self, Kind, ParseOptions};
+use newsidx::dates;
+use newsidx::ingest::{self, IngestOptions};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let copies: usize = args
+        .iter()
+        .position(|a| a == "--copies")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10);
+    let source = args
+        .iter()
+        .find(|a| !a.starts_with("--") && a.parse::<usize>().is_err())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+    let files = article_files(&source);
+    if files.is_empty() {
+        eprintln!(
+            "bench_ingest: no articles under {} (is ../shared present?)",
+            source.display()
+        );
+        std::process::exit(2);
+    }
+    let Ok(tmp) = tempfile::tempdir() else {
+        eprintln!("bench_ingest: cannot create a temporary folder");
+        std::process::exit(2);
+    };
+    let corpus = tmp.path().join("corpus");
+    for copy in 0..copies {
+        for (i, file) in files.iter().enumerate() {
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let target = corpus
+                .join(format!("copy{copy}"))
+                .join(format!("{i:04}-{name}"));
+            if let Some(parent) = target.parent() {
+                let _ = std::fs::create_dir_all(parent);
+            }
+            let _ = std::fs::copy(file, &target);
+        }
+    }
+
+    let analyzer = Analyzer::with_default_dictionary();
+    let options = IngestOptions {
+        root: corpus.clone(),
+        index: tmp.path().join("index"),
+        parse: ParseOptions::default(),
+        max_file_size: ingest::DEFAULT_MAX_FILE_SIZE,
+        strict: false,
+    };
+    let cpu_before = process_cpu();
+    let report = match ingest::run(&options, &analyzer, &|_| {}, &|_| {}) {
+        Ok(report) => report,
+        Err(e) => {
+            eprintln!("bench_ingest: {e}");
+            std::process::exit(2);
+        }
+    };
+    let ingest_cpu = process_cpu().saturating_sub(cpu_before);
+
+    // Extraction alone, on the same articles, single-threaded.
+    let mut date_time = Duration::ZERO;
+    let mut mentions = 0;
+    for file in &files {
+        let Ok(bytes) = std::fs::read(file) else {
+            continue;
+        };
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let kind = Kind::from_file_name(&name).unwrap_or(Kind::Sniff);
+        let Ok(Some(parsed)) = article::parse("b", "b", kind, &bytes, &options.parse) else {
+            continue;
+        };
+        let a = parsed.article;
+        let day = a.published.map(|d| d.date_naive());
+        let started = Instant::now();
+        for _ in 0..copies {
+            mentions += dates::extract_dates(&a.title, day).len()
+                + dates::extract_dates(&a.body, day).len();
+        }
+        date_time += started.elapsed();
+    }
+
+    println!(
+        "corpus: {} files ({} copies of {})",
+        report.seen,
+        copies,
+        source.display()
+    );
+    println!(
+        "ingest: {} indexed in {:.2} s wall, {:.0} docs/s; {:.2} s CPU (all threads)",
+        report.indexed,
+        report.seconds,
+        report.docs_per_second(),
+        ingest_cpu.as_secs_f64()
+    );
+    let rest = ingest_cpu.saturating_sub(date_time).as_secs_f64();
+    println!(
+        "date extraction: {:.3} s CPU for {} mentions = {:.1}% added to the rest of ingest ({:.2} s CPU)",
+        date_time.as_secs_f64(),
+        mentions,
+        100.0 * date_time.as_secs_f64() / rest.max(f64::EPSILON),
+        rest
+    );
+}
+
+fn article_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path
+                .file_name()
+                .is_some_and(|n| Kind::from_file_name(&n.to_string_lossy()).is_some())
+            {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// User plus system CPU time of this process, all threads (Linux `/proc/self/stat`).
+fn process_cpu() -> Duration {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return Duration::ZERO;
+    };
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else {
+        return Duration::ZERO;
+    };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    // utime and stime are fields 14 and 15 of the whole line: 11 and 12 after the name.
+    let total = ticks(11) + ticks(12);
+    Duration::from_millis(total * 10) // USER_HZ is 100 on Linux
+}

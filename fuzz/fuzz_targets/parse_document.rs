@@ -1,0 +1,31 @@
+//! Bytes -> document: decoding, front matter, Markdown, HTML pages, cleaning, date mentions.
+//! The first byte picks what the file name claims to be.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use newsidx::article::{self, Kind, ParseOptions, TextField};
+
+fuzz_target!(|data: &[u8]| {
+    let Some((first, bytes)) = data.split_first() else {
+        return;
+    };
+    let kind = match first % 3 {
+        0 => Kind::Markdown,
+        1 => Kind::Html,
+        _ => Kind::Sniff,
+    };
+    if let Ok(Some(parsed)) = article::parse("f", "f", kind, bytes, &ParseOptions::default()) {
+        let a = &parsed.article;
+        assert!(!a.title.trim().is_empty());
+        assert!(!a.body.trim().is_empty());
+        for d in &a.dates {
+            let text = match d.field {
+                TextField::Title => &a.title,
+                TextField::Body => &a.body,
+            };
+            assert_eq!(text.get(d.mention.start..d.mention.end), Some(d.mention.text.as_str()));
+            assert!(d.mention.value <= d.mention.end_value);
+        }
+        assert!(serde_json::to_string(a).is_ok());
+    }
+});
