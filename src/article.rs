@@ -237,7 +237,10 @@ impl<'a> Builder<'a> {
                 "a title but no body text after cleaning".into()
             }));
         }
-        if a.title.trim().is_empty() {
+        // A title made up from the body or the file name is not text of its own: its date
+        // mentions would only count the body's twice.
+        let own_title = !a.title.trim().is_empty();
+        if !own_title {
             a.title = title_from_body(&a.body).unwrap_or_else(|| file_stem(self.path));
             if self.title_missing {
                 self.warnings
@@ -247,9 +250,9 @@ impl<'a> Builder<'a> {
         if a.source.is_none() {
             a.source = source_from_body(&a.body);
         }
-        match self.date_text.as_deref() {
-            None => {}
-            Some(text) => match pubdate::parse(text, self.options.default_offset) {
+        let mut date_problem = None;
+        if let Some(text) = self.date_text.as_deref() {
+            match pubdate::parse(text, self.options.default_offset) {
                 Ok(date) => {
                     if let Some(doubt) = pubdate::suspicious(&date, self.options.now) {
                         self.warnings
@@ -257,10 +260,26 @@ impl<'a> Builder<'a> {
                     }
                     a.published = Some(date);
                 }
-                Err(reason) => self.warnings.push(format!(
+                Err(reason) => date_problem = Some(reason),
+            }
+        }
+        if a.published.is_none() {
+            // Jekyll dates posts by their file name, and scrapers often prefix names with the
+            // day; that beats having no anchor for "昨日" at all.
+            let stem = file_stem(self.path);
+            let from_name =
+                pubdate::from_file_name(&stem, self.options.default_offset, self.options.now);
+            match (date_problem, from_name) {
+                (Some(reason), Some(date)) => self.warnings.push(format!(
+                    "date: {reason}; using {} from the file name",
+                    date.format("%Y-%m-%d")
+                )),
+                (Some(reason), None) => self.warnings.push(format!(
                     "date: {reason}; indexed without a publication date"
                 )),
-            },
+                (None, _) => {}
+            }
+            a.published = from_name;
         }
         // Relative dates resolve against the calendar day in the offset the article was written in.
         let day = a.published.map(|d| d.date_naive());
@@ -274,7 +293,10 @@ impl<'a> Builder<'a> {
                 })
                 .map(move |mention| MentionedDate { field, mention })
         };
-        a.dates = in_field(TextField::Title, &a.title)
+        let title_dates = own_title.then(|| in_field(TextField::Title, &a.title));
+        a.dates = title_dates
+            .into_iter()
+            .flatten()
             .chain(in_field(TextField::Body, &a.body))
             .collect();
         Ok(Parsed {

@@ -165,6 +165,48 @@ fn looks_like_rfc2822(t: &str) -> bool {
     DAYS.iter().any(|d| t.starts_with(d))
 }
 
+/// A day written in a file name: `2021-12-08-title` (Jekyll) or a digit run that opens with
+/// `YYYYMMDD` (`20220526…`, common in scraper ids). Only plausible days count: from 1990 to
+/// today.
+pub fn from_file_name(
+    stem: &str,
+    offset: FixedOffset,
+    now: DateTime<FixedOffset>,
+) -> Option<DateTime<FixedOffset>> {
+    let bytes = stem.as_bytes();
+    let digits_at = |i: usize, n: usize| {
+        bytes
+            .get(i..i + n)
+            .is_some_and(|s| s.iter().all(u8::is_ascii_digit))
+    };
+    let num = |i: usize, n: usize| stem.get(i..i + n).and_then(|s| s.parse::<u32>().ok());
+    let plausible = |y: Option<u32>, m: Option<u32>, d: Option<u32>| {
+        let date = NaiveDate::from_ymd_opt(i32::try_from(y?).ok()?, m?, d?)?;
+        (date.year() >= 1990 && date <= now.date_naive()).then_some(date)
+    };
+    for i in 0..bytes.len() {
+        let run_start = i == 0 || !bytes[i - 1].is_ascii_digit();
+        if !run_start || !digits_at(i, 4) {
+            continue;
+        }
+        let found = if bytes.get(i + 4) == Some(&b'-')
+            && digits_at(i + 5, 2)
+            && bytes.get(i + 7) == Some(&b'-')
+            && digits_at(i + 8, 2)
+        {
+            plausible(num(i, 4), num(i + 5, 2), num(i + 8, 2))
+        } else if digits_at(i, 8) {
+            plausible(num(i, 4), num(i + 4, 2), num(i + 6, 2))
+        } else {
+            None
+        };
+        if let Some(naive) = found.and_then(|d| d.and_hms_opt(0, 0, 0)) {
+            return localize(naive, offset, stem).ok();
+        }
+    }
+    None
+}
+
 /// A reason to doubt a date that parsed: scrapers fill in epoch zero, 1900 or far futures.
 pub fn suspicious(date: &DateTime<FixedOffset>, now: DateTime<FixedOffset>) -> Option<String> {
     let year = date.year();
@@ -260,6 +302,29 @@ mod tests {
         assert_eq!(parse_offset("-05").unwrap().local_minus_utc(), -5 * 3600);
         assert!(parse_offset("Asia/Shanghai").is_err());
         assert!(parse_offset("+25:00").is_err());
+    }
+
+    #[test]
+    fn dates_in_file_names() {
+        let now = DateTime::parse_from_rfc3339("2026-11-22T00:00:00+08:00").unwrap();
+        let day = |s: &str| from_file_name(s, cst(), now).map(|d| d.to_rfc3339());
+        assert_eq!(
+            day("2021-12-08-202112082206703990").as_deref(),
+            Some("2021-12-08T00:00:00+08:00")
+        );
+        assert_eq!(
+            day("-202205262391921712").as_deref(),
+            Some("2022-05-26T00:00:00+08:00")
+        );
+        assert_eq!(
+            day("news_20190907").as_deref(),
+            Some("2019-09-07T00:00:00+08:00")
+        );
+        assert_eq!(day("hexo-12948660028"), None, "12948660 is no date");
+        assert_eq!(day("report-20991231"), None, "in the future");
+        assert_eq!(day("v19851231"), None, "before 1990");
+        assert_eq!(day("notes"), None);
+        assert_eq!(day("x2021-1-5"), None);
     }
 
     #[test]
