@@ -5,13 +5,13 @@
 //! Copies the articles under DIR (default `../shared/corpus`) N times (default 10) into a
 //! temporary corpus, ingests it into a fresh index, and reports wall time, docs/s and process
 //! CPU time. It then re-times date extraction on the same articles, single-threaded, and prints
-//! its CPU time as a share of the rest of ingest: the figure the date-extraction budget (at
-//! most 20% added to ingest time) is about.
+//! its CPU time as a share of the rest of ingest, and the same for entity extraction: the
+//! figures the extraction budgets (dates at most 20%, entities at most 30% added to ingest
+//! time) are about.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use newsidx::analysis::Analyzer;
 use newsidx::article::{self, Kind, ParseOptions};
 use newsidx::dates;
 use newsidx::ingest::{self, IngestOptions};
@@ -58,7 +58,6 @@ fn main() {
         }
     }
 
-    let analyzer = Analyzer::with_default_dictionary();
     let options = IngestOptions {
         root: corpus.clone(),
         index: tmp.path().join("index"),
@@ -67,7 +66,7 @@ fn main() {
         strict: false,
     };
     let cpu_before = process_cpu();
-    let report = match ingest::run(&options, &analyzer, &|_| {}, &|_| {}) {
+    let report = match ingest::run(&options, &|_| {}, &|_| {}) {
         Ok(report) => report,
         Err(e) => {
             eprintln!("bench_ingest: {e}");
@@ -78,7 +77,9 @@ fn main() {
 
     // Extraction alone, on the same articles, single-threaded.
     let mut date_time = Duration::ZERO;
+    let mut entity_time = Duration::ZERO;
     let mut mentions = 0;
+    let mut entities = 0;
     for file in &files {
         let Ok(bytes) = std::fs::read(file) else {
             continue;
@@ -99,6 +100,11 @@ fn main() {
                 + dates::extract_dates(&a.body, day).len();
         }
         date_time += started.elapsed();
+        let started = Instant::now();
+        for _ in 0..copies {
+            entities += options.parse.linguistics.entities(&a.title, &a.body).len();
+        }
+        entity_time += started.elapsed();
     }
 
     println!(
@@ -114,13 +120,21 @@ fn main() {
         report.docs_per_second(),
         ingest_cpu.as_secs_f64()
     );
-    let rest = ingest_cpu.saturating_sub(date_time).as_secs_f64();
+    let rest = ingest_cpu
+        .saturating_sub(date_time)
+        .saturating_sub(entity_time)
+        .as_secs_f64()
+        .max(f64::EPSILON);
+    println!("rest of ingest (without extraction): {rest:.2} s CPU");
     println!(
-        "date extraction: {:.3} s CPU for {} mentions = {:.1}% added to the rest of ingest ({:.2} s CPU)",
+        "date extraction: {:.3} s CPU for {mentions} mentions = {:.1}% added to the rest of ingest",
         date_time.as_secs_f64(),
-        mentions,
-        100.0 * date_time.as_secs_f64() / rest.max(f64::EPSILON),
-        rest
+        100.0 * date_time.as_secs_f64() / rest
+    );
+    println!(
+        "entity extraction: {:.3} s CPU for {entities} entities = {:.1}% added to the rest of ingest",
+        entity_time.as_secs_f64(),
+        100.0 * entity_time.as_secs_f64() / rest
     );
 }
 

@@ -8,7 +8,6 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use newsidx::analysis::Analyzer;
 use newsidx::article::ParseOptions;
 use newsidx::ingest::{self, IngestOptions};
 use newsidx::search::{SearchRequest, Searcher};
@@ -22,7 +21,6 @@ fn main() {
         eprintln!("bench_queries: cannot create a temporary folder");
         std::process::exit(2);
     };
-    let analyzer = Analyzer::with_default_dictionary();
     let options = IngestOptions {
         root: dir.clone(),
         index: tmp.path().join("index"),
@@ -30,11 +28,11 @@ fn main() {
         max_file_size: ingest::DEFAULT_MAX_FILE_SIZE,
         strict: false,
     };
-    if let Err(e) = ingest::run(&options, &analyzer, &|_| {}, &|_| {}) {
+    if let Err(e) = ingest::run(&options, &|_| {}, &|_| {}) {
         eprintln!("bench_queries: {e}");
         std::process::exit(2);
     }
-    let searcher = match Searcher::open(&options.index, &analyzer) {
+    let searcher = match Searcher::open(&options.index) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("bench_queries: {e}");

@@ -14,9 +14,11 @@
 //! Offsets always point into the original, un-normalised text, so highlights land on the
 //! characters the user sees.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use jieba_rs::Jieba;
+
+use crate::entities::{Entity, EntityExtractor, UserEntity};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use unicode_normalization::UnicodeNormalization;
 
@@ -84,6 +86,57 @@ pub fn is_cjk(c: char) -> bool {
     )
 }
 
+/// The one jieba dictionary of a run, with every gazetteer and user entity name added, the
+/// analyser built on it, and the entity extractor that uses it. Ingest and search build it from
+/// the same user entities, so segmentation can never differ between the two.
+pub struct Linguistics {
+    pub analyzer: Analyzer,
+    entities: EntityExtractor,
+    user: Vec<UserEntity>,
+}
+
+impl Linguistics {
+    pub fn new(user: Vec<UserEntity>) -> Linguistics {
+        let mut jieba = Jieba::new();
+        let entities = EntityExtractor::new(&mut jieba, &user);
+        Linguistics {
+            analyzer: Analyzer::new(Arc::new(jieba)),
+            entities,
+            user,
+        }
+    }
+
+    /// Builds from a user entity file; errors name the file and the line.
+    pub fn from_file(path: &std::path::Path) -> Result<Linguistics, crate::error::Error> {
+        let text = std::fs::read_to_string(path).map_err(|source| crate::error::Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let user = crate::entities::parse_user_entities(&text)
+            .map_err(|e| crate::error::Error::Usage(format!("{}: {e}", path.display())))?;
+        Ok(Linguistics::new(user))
+    }
+
+    /// The gazetteer-only instance, built once per process (loading jieba's dictionary takes
+    /// a tenth of a second).
+    pub fn shared() -> Arc<Linguistics> {
+        static SHARED: OnceLock<Arc<Linguistics>> = OnceLock::new();
+        SHARED
+            .get_or_init(|| Arc::new(Linguistics::new(Vec::new())))
+            .clone()
+    }
+
+    /// Entities of an article; `title` may be empty.
+    pub fn entities(&self, title: &str, body: &str) -> Vec<Entity> {
+        self.entities.extract(&self.analyzer.jieba, title, body)
+    }
+
+    /// The user entities this instance was built with (part of every document's fingerprint).
+    pub fn user_entities(&self) -> &[UserEntity] {
+        &self.user
+    }
+}
+
 /// A token before it becomes a tantivy token: normalised text, original byte range, position.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnalyzedToken {
@@ -102,11 +155,6 @@ pub struct Analyzer {
 impl Analyzer {
     pub fn new(jieba: Arc<Jieba>) -> Self {
         Analyzer { jieba }
-    }
-
-    /// jieba with its default dictionary; callers that add words (user entities) build their own.
-    pub fn with_default_dictionary() -> Self {
-        Analyzer::new(Arc::new(Jieba::new()))
     }
 
     pub fn jieba(&self) -> &Arc<Jieba> {
@@ -397,11 +445,9 @@ pub fn register(index: &tantivy::Index, analyzer: &Analyzer) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::OnceLock;
 
-    pub(crate) fn analyzer() -> &'static Analyzer {
-        static A: OnceLock<Analyzer> = OnceLock::new();
-        A.get_or_init(Analyzer::with_default_dictionary)
+    pub(crate) fn analyzer() -> Analyzer {
+        Linguistics::shared().analyzer.clone()
     }
 
     fn texts(tokens: &[AnalyzedToken]) -> Vec<&str> {
@@ -442,10 +488,12 @@ mod tests {
 
     #[test]
     fn query_words_are_the_plain_cut_without_punctuation() {
+        // 微信支付 is a known product, so the shared dictionary keeps it whole.
         assert_eq!(
             analyzer().query_words("微信支付，淘宝！"),
-            vec!["微信", "支付", "淘宝"]
+            vec!["微信支付", "淘宝"]
         );
+        assert_eq!(analyzer().query_words("支付，购物！"), vec!["支付", "购物"]);
         assert_eq!(analyzer().query_words("  ，。 "), Vec::<String>::new());
     }
 

@@ -6,7 +6,11 @@ use chrono::{DateTime, Datelike, FixedOffset};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use std::sync::Arc;
+
+use crate::analysis::Linguistics;
 use crate::dates::{self, DateMention};
+use crate::entities::Entity;
 use crate::error::Rejection;
 use crate::frontmatter::{self, FrontMatter};
 use crate::{clean, decode, markdown, nesting, page, pubdate};
@@ -54,6 +58,8 @@ pub struct Article {
     pub body: String,
     /// Dates the title and body mention, resolved against the publication day.
     pub dates: Vec<MentionedDate>,
+    /// Named entities of the title and body, most mentioned first.
+    pub entities: Vec<Entity>,
 }
 
 /// Which text a mention's byte offsets refer to.
@@ -90,11 +96,13 @@ pub struct Parsed {
 }
 
 /// Settings that change what a file parses to (so they are part of its fingerprint).
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone)]
 pub struct ParseOptions {
     pub default_offset: FixedOffset,
     /// "Now", for flagging dates after next year as suspicious.
     pub now: DateTime<FixedOffset>,
+    /// Dictionary and entity extractor; ingest and search must share one.
+    pub linguistics: Arc<Linguistics>,
 }
 
 impl Default for ParseOptions {
@@ -102,6 +110,7 @@ impl Default for ParseOptions {
         ParseOptions {
             default_offset: pubdate::default_offset(),
             now: chrono::Utc::now().fixed_offset(),
+            linguistics: Linguistics::shared(),
         }
     }
 }
@@ -180,6 +189,7 @@ impl<'a> Builder<'a> {
                 extra: Map::new(),
                 body: String::new(),
                 dates: Vec::new(),
+                entities: Vec::new(),
             },
             title_missing: false,
             date_text: None,
@@ -293,6 +303,8 @@ impl<'a> Builder<'a> {
                 })
                 .map(move |mention| MentionedDate { field, mention })
         };
+        let own_title_text = if own_title { a.title.as_str() } else { "" };
+        a.entities = self.options.linguistics.entities(own_title_text, &a.body);
         let title_dates = own_title.then(|| in_field(TextField::Title, &a.title));
         a.dates = title_dates
             .into_iter()
@@ -351,8 +363,8 @@ mod tests {
 
     fn options() -> ParseOptions {
         ParseOptions {
-            default_offset: pubdate::default_offset(),
             now: DateTime::parse_from_rfc3339("2026-11-22T00:00:00+08:00").unwrap(),
+            ..ParseOptions::default()
         }
     }
 

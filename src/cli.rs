@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
+use newsidx::entities::EntityType;
+use newsidx::search::SearchRequest;
 
 /// Exit codes, documented in README.md.
 pub mod exit {
@@ -36,6 +38,8 @@ pub enum Command {
     Ingest(IngestArgs),
     /// Search the index: ranked hits with highlighted snippets.
     Search(SearchArgs),
+    /// List the entities mentioned by the most documents (of the whole index, or of a query).
+    Entities(EntitiesArgs),
     /// Print files as they would be indexed, one JSON object per line.
     Inspect(InspectArgs),
 }
@@ -57,6 +61,10 @@ pub struct ParseArgs {
     /// Offset for dates written without one (e.g. +08:00, -0500, UTC).
     #[arg(long, default_value = "+08:00", value_name = "OFFSET")]
     pub default_tz: String,
+    /// User entity file: `name<TAB>type[<TAB>alias,...]` lines (overrides `entities` in
+    /// newsidx.toml).
+    #[arg(long, value_name = "FILE")]
+    pub entities: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -82,6 +90,57 @@ pub struct IngestArgs {
     pub quiet: bool,
 }
 
+/// Filters shared by `search` and `entities`.
+#[derive(Debug, Args)]
+pub struct FilterArgs {
+    /// Only articles published on or after this day (YYYY-MM-DD, in +08:00).
+    #[arg(long, value_parser = parse_day, value_name = "DATE")]
+    pub since: Option<NaiveDate>,
+    /// Only articles published on or before this day (YYYY-MM-DD, in +08:00).
+    #[arg(long, value_parser = parse_day, value_name = "DATE")]
+    pub until: Option<NaiveDate>,
+    /// Only articles in this category (repeatable: any of them).
+    #[arg(long, value_name = "NAME")]
+    pub category: Vec<String>,
+    /// Only articles from this source (repeatable: any of them).
+    #[arg(long, value_name = "NAME")]
+    pub source: Vec<String>,
+    /// Only articles that mention this entity (repeatable: all of them; aliases work).
+    #[arg(long, value_name = "NAME")]
+    pub entity: Vec<String>,
+    /// Only articles that mention a date within this year, month or day (2021, 2021-09, 2021-09-17).
+    #[arg(long, value_parser = parse_period, value_name = "PERIOD", conflicts_with_all = ["mentions_from", "mentions_to"])]
+    pub mentions: Option<(NaiveDate, NaiveDate)>,
+    /// Only articles that mention a date on or after the start of this period.
+    #[arg(long, value_parser = parse_period, value_name = "PERIOD")]
+    pub mentions_from: Option<(NaiveDate, NaiveDate)>,
+    /// Only articles that mention a date on or before the end of this period.
+    #[arg(long, value_parser = parse_period, value_name = "PERIOD")]
+    pub mentions_to: Option<(NaiveDate, NaiveDate)>,
+}
+
+impl FilterArgs {
+    /// The library request for `query` with these filters.
+    pub fn request(&self, query: &str, limit: usize) -> SearchRequest {
+        let mentions = match (self.mentions, self.mentions_from, self.mentions_to) {
+            (Some((start, end)), _, _) => Some((Some(start), Some(end))),
+            (None, None, None) => None,
+            (None, from, to) => Some((from.map(|p| p.0), to.map(|p| p.1))),
+        };
+        SearchRequest {
+            query: query.to_string(),
+            limit,
+            since: self.since,
+            until: self.until,
+            categories: self.category.clone(),
+            sources: self.source.clone(),
+            day_offset: None,
+            mentions,
+            entities: self.entity.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct SearchArgs {
     /// Words to find; "quoted phrase"; -word to exclude. May be empty when a filter is given.
@@ -95,38 +154,28 @@ pub struct SearchArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
-    /// Only articles published on or after this day (YYYY-MM-DD, in +08:00).
-    #[arg(long, value_parser = parse_day, value_name = "DATE")]
-    pub since: Option<NaiveDate>,
-    /// Only articles published on or before this day (YYYY-MM-DD, in +08:00).
-    #[arg(long, value_parser = parse_day, value_name = "DATE")]
-    pub until: Option<NaiveDate>,
-    /// Only articles in this category (repeatable: any of them).
-    #[arg(long, value_name = "NAME")]
-    pub category: Vec<String>,
-    /// Only articles from this source (repeatable: any of them).
-    #[arg(long, value_name = "NAME")]
-    pub source: Vec<String>,
-    /// Only articles that mention a date within this year, month or day (2021, 2021-09, 2021-09-17).
-    #[arg(long, value_parser = parse_period, value_name = "PERIOD", conflicts_with_all = ["mentions_from", "mentions_to"])]
-    pub mentions: Option<(NaiveDate, NaiveDate)>,
-    /// Only articles that mention a date on or after the start of this period.
-    #[arg(long, value_parser = parse_period, value_name = "PERIOD")]
-    pub mentions_from: Option<(NaiveDate, NaiveDate)>,
-    /// Only articles that mention a date on or before the end of this period.
-    #[arg(long, value_parser = parse_period, value_name = "PERIOD")]
-    pub mentions_to: Option<(NaiveDate, NaiveDate)>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
 }
 
-impl SearchArgs {
-    /// The mentioned-date window, if any flag asks for one.
-    pub fn mention_window(&self) -> Option<(Option<NaiveDate>, Option<NaiveDate>)> {
-        match (self.mentions, self.mentions_from, self.mentions_to) {
-            (Some((start, end)), _, _) => Some((Some(start), Some(end))),
-            (None, None, None) => None,
-            (None, from, to) => Some((from.map(|p| p.0), to.map(|p| p.1))),
-        }
-    }
+#[derive(Debug, Args)]
+pub struct EntitiesArgs {
+    /// Count only in the results of this query (same syntax as search); empty: all documents.
+    #[arg(default_value = "")]
+    pub query: String,
+    #[command(flatten)]
+    pub index: IndexArg,
+    /// Only entities of this type: PER, ORG, LOC, PRODUCT or WORK.
+    #[arg(long = "type", value_name = "TYPE")]
+    pub kind: Option<EntityType>,
+    /// Number of entities to list.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub top: usize,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub filters: FilterArgs,
 }
 
 #[derive(Debug, Args)]

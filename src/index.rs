@@ -4,16 +4,19 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, FAST, Field, INDEXED, IndexRecordOption, STORED, STRING,
-    Schema, TextFieldIndexing, TextOptions, Value,
+    DateOptions, DateTimePrecision, FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption,
+    STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::{Index, TantivyDocument};
 
+use crate::analysis::Linguistics;
 use crate::analysis::{self, Analyzer, BIGRAM_TOKENIZER, JIEBA_TOKENIZER};
 use crate::article::Article;
+use crate::entities::{EntityType, UserEntity, parse_user_entities};
 use crate::error::Error;
 
 /// Bumped whenever the schema or the meaning of a field changes; an index written with another
@@ -42,6 +45,12 @@ pub struct Fields {
     /// First and last day of each mentioned period (parallel multi-valued fields).
     pub mention_start: Field,
     pub mention_end: Field,
+    /// `/TYPE/name` per entity: counted with a facet collector.
+    pub entity: Field,
+    /// Canonical names and surface forms, for exact `--entity` filters.
+    pub entity_name: Field,
+    /// The article's entities as stored JSON (name, type, count, mentions).
+    pub entities: Field,
 }
 
 /// The schema: word fields (jieba, frequencies only: phrases go to the bigram fields, which
@@ -86,6 +95,9 @@ pub fn schema() -> Schema {
     let day = || DateOptions::from(INDEXED).set_precision(DateTimePrecision::Seconds);
     b.add_date_field("mention_start", day());
     b.add_date_field("mention_end", day());
+    b.add_facet_field("entity", FacetOptions::default());
+    b.add_text_field("entity_name", STRING);
+    b.add_text_field("entities", STORED);
     b.build()
 }
 
@@ -115,6 +127,9 @@ impl Fields {
             fingerprint: f("fingerprint")?,
             mention_start: f("mention_start")?,
             mention_end: f("mention_end")?,
+            entity: f("entity")?,
+            entity_name: f("entity_name")?,
+            entities: f("entities")?,
         })
     }
 }
@@ -219,11 +234,77 @@ pub fn to_document(article: &Article, fingerprint: u64, f: &Fields) -> TantivyDo
         );
     }
     doc.add_u64(f.fingerprint, fingerprint);
+    for entity in &article.entities {
+        doc.add_facet(f.entity, entity_facet(entity.kind, &entity.name));
+        doc.add_text(f.entity_name, &entity.name);
+        for mention in entity.mentions.iter().filter(|m| **m != entity.name) {
+            doc.add_text(f.entity_name, mention);
+        }
+    }
+    if !article.entities.is_empty()
+        && let Ok(json) = serde_json::to_string(&article.entities)
+    {
+        doc.add_text(f.entities, json);
+    }
     for date in &article.dates {
         doc.add_date(f.mention_start, day_instant(date.mention.value));
         doc.add_date(f.mention_end, day_instant(date.mention.end_value));
     }
     doc
+}
+
+/// Where an index keeps the user entities it was built with, so searches segment queries with
+/// the same dictionary.
+pub fn user_entities_path(index: &Path) -> std::path::PathBuf {
+    index.join("newsidx-entities.tsv")
+}
+
+/// Records the user entities next to the index (atomically: temp file, then rename); removes
+/// the record when there are none.
+pub fn save_user_entities(index: &Path, user: &[UserEntity]) -> Result<(), Error> {
+    let path = user_entities_path(index);
+    let io = |source| Error::Io {
+        path: path.clone(),
+        source,
+    };
+    if user.is_empty() {
+        return match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(e)),
+            _ => Ok(()),
+        };
+    }
+    let mut text =
+        String::from("# user entities this index was built with (written by newsidx ingest)\n");
+    for e in user {
+        text.push_str(&format!("{}\t{}", e.name, e.kind.as_str()));
+        if !e.aliases.is_empty() {
+            text.push('\t');
+            text.push_str(&e.aliases.join(","));
+        }
+        text.push('\n');
+    }
+    let tmp = path.with_extension("tsv.tmp");
+    std::fs::write(&tmp, text).map_err(io)?;
+    std::fs::rename(&tmp, &path).map_err(io)
+}
+
+/// The dictionary and extractor an index was built with.
+pub fn linguistics_for(index: &Path) -> Result<Arc<Linguistics>, Error> {
+    let path = user_entities_path(index);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let user = parse_user_entities(&text)
+                .map_err(|e| Error::index(index, format!("{}: {e}", path.display())))?;
+            Ok(Arc::new(Linguistics::new(user)))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Linguistics::shared()),
+        Err(source) => Err(Error::Io { path, source }),
+    }
+}
+
+/// The facet under which an entity is counted: `/ORG/腾讯`.
+pub fn entity_facet(kind: EntityType, name: &str) -> Facet {
+    Facet::from_path([kind.as_str(), name])
 }
 
 /// A calendar day as the instant tantivy stores: midnight UTC of that day. Mentioned dates are
@@ -288,12 +369,11 @@ pub fn fingerprints(index: &Index) -> tantivy::Result<HashMap<String, u64>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::Analyzer;
 
     #[test]
     fn create_then_reopen_and_refuse_a_foreign_schema() {
         let dir = tempfile::tempdir().unwrap();
-        let analyzer = Analyzer::with_default_dictionary();
+        let analyzer = crate::analysis::Linguistics::shared().analyzer.clone();
         let path = dir.path().join("idx");
         assert!(open(&path, &analyzer).is_err());
         open_or_create(&path, &analyzer).unwrap();

@@ -14,7 +14,6 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
-use crate::analysis::Analyzer;
 use crate::article::{self, ParseOptions};
 use crate::discover::{self, Candidate};
 use crate::error::{Error, Rejection};
@@ -30,7 +29,7 @@ const WRITER_MEMORY: usize = 256 * 1024 * 1024;
 /// Bumped when parsing changes what a file turns into, so every file is re-parsed once.
 const PIPELINE_VERSION: u64 = 1;
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct IngestOptions {
     pub root: PathBuf,
     pub index: PathBuf,
@@ -93,7 +92,6 @@ pub type OnStart<'a> = &'a (dyn Fn(usize) + Sync);
 /// problems with the index itself are errors.
 pub fn run(
     options: &IngestOptions,
-    analyzer: &Analyzer,
     on_start: OnStart<'_>,
     on_event: &(dyn Fn(Event) + Sync),
 ) -> Result<IngestReport, Error> {
@@ -105,7 +103,8 @@ pub fn run(
             source: std::io::Error::new(std::io::ErrorKind::NotFound, "not a folder"),
         });
     }
-    let opened = index::open_or_create(&options.index, analyzer)?;
+    let linguistics = &options.parse.linguistics;
+    let opened = index::open_or_create(&options.index, &linguistics.analyzer)?;
     let writer: IndexWriter<TantivyDocument> = opened
         .index
         .writer(WRITER_MEMORY)
@@ -202,6 +201,7 @@ pub fn run(
         });
     }
     commit(writer, &options.index, &root_key)?;
+    index::save_user_entities(&options.index, linguistics.user_entities())?;
     report.total = opened
         .index
         .reader()
@@ -357,7 +357,16 @@ fn writer_error(path: &Path, e: tantivy::TantivyError) -> Error {
 /// Folds the settings that change parse results into the fingerprint seed.
 fn settings_fingerprint(parse: &ParseOptions) -> u64 {
     let offset = parse.default_offset.local_minus_utc().to_le_bytes();
-    fnv1a(fnv1a(PIPELINE_VERSION, &offset), crate::VERSION.as_bytes())
+    let mut seed = fnv1a(fnv1a(PIPELINE_VERSION, &offset), crate::VERSION.as_bytes());
+    // Other user entities mean other entities and other segmentation.
+    for entity in parse.linguistics.user_entities() {
+        seed = fnv1a(seed, entity.name.as_bytes());
+        seed = fnv1a(seed, entity.kind.as_str().as_bytes());
+        for alias in &entity.aliases {
+            seed = fnv1a(seed, alias.as_bytes());
+        }
+    }
+    seed
 }
 
 /// FNV-1a: stable across Rust releases (unlike `DefaultHasher`), which matters because

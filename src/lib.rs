@@ -2,15 +2,17 @@
 //!
 //! The pipeline, one module per stage (see ARCHITECTURE.md):
 //! [`discover`] -> [`decode`] -> [`frontmatter`] / [`page`] -> [`clean`] -> analysis
-//! ([`analysis`], [`dates`]) -> [`index`], driven by [`ingest`]; and [`query`] -> [`analysis`] -> [`search`] ->
+//! ([`analysis`], [`dates`], [`entities`]) -> [`index`], driven by [`ingest`]; and [`query`] -> [`analysis`] -> [`search`] ->
 //! [`snippet`] / [`render`].
 
 pub mod analysis;
 pub mod article;
 pub mod clean;
+pub mod config;
 pub mod dates;
 pub mod decode;
 pub mod discover;
+pub mod entities;
 pub mod error;
 pub mod frontmatter;
 pub mod index;

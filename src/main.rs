@@ -8,19 +8,22 @@ use std::process::ExitCode;
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use cli::{Cli, Command, IngestArgs, InspectArgs, ParseArgs, SearchArgs, exit};
-use newsidx::analysis::Analyzer;
+use std::sync::Arc;
+
+use cli::{Cli, Command, EntitiesArgs, IngestArgs, InspectArgs, ParseArgs, SearchArgs, exit};
+use newsidx::analysis::Linguistics;
 use newsidx::article::{self, Kind, ParseOptions};
 use newsidx::error::Error;
 use newsidx::ingest::{self, Event, IngestOptions};
-use newsidx::search::{SearchRequest, Searcher};
-use newsidx::{pubdate, render};
+use newsidx::search::Searcher;
+use newsidx::{config, pubdate, render};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Ingest(args) => ingest(args),
         Command::Search(args) => search(args),
+        Command::Entities(args) => entities(args),
         Command::Inspect(args) => inspect(args),
     };
     match result {
@@ -35,8 +38,14 @@ fn main() -> ExitCode {
 fn parse_options(args: &ParseArgs) -> Result<ParseOptions, Error> {
     let default_offset = pubdate::parse_offset(&args.default_tz)
         .map_err(|e| Error::Usage(format!("--default-tz: {e}")))?;
+    let config = config::load(std::path::Path::new("."))?;
+    let linguistics = match args.entities.as_ref().or(config.entities.as_ref()) {
+        Some(path) => Arc::new(Linguistics::from_file(path)?),
+        None => Linguistics::shared(),
+    };
     Ok(ParseOptions {
         default_offset,
+        linguistics,
         ..ParseOptions::default()
     })
 }
@@ -52,7 +61,7 @@ fn ingest(args: IngestArgs) -> Result<u8, Error> {
     let bar = if !args.quiet && std::io::stderr().is_terminal() {
         let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
         if let Ok(style) =
-            ProgressStyle::with_template("{bar:40} {pos}/{len} files {per_sec} eta {eta}")
+            ProgressStyle::with_template("{bar:40} {pos}/{len} files, {elapsed} elapsed, eta {eta}")
         {
             bar.set_style(style);
         }
@@ -71,12 +80,7 @@ fn ingest(args: IngestArgs) -> Result<u8, Error> {
         Event::Done => bar.inc(1),
     };
     let on_start = |n: usize| bar.set_length(n as u64);
-    let report = ingest::run(
-        &options,
-        &Analyzer::with_default_dictionary(),
-        &on_start,
-        &on_event,
-    )?;
+    let report = ingest::run(&options, &on_start, &on_event)?;
     bar.finish_and_clear();
     if args.json {
         println!(
@@ -105,24 +109,13 @@ fn ingest(args: IngestArgs) -> Result<u8, Error> {
 }
 
 fn search(args: SearchArgs) -> Result<u8, Error> {
-    let searcher = Searcher::open(&args.index.index, &Analyzer::with_default_dictionary())?;
-    let mentions = args.mention_window();
-    let results = searcher.search(&SearchRequest {
-        query: args.query,
-        limit: args.limit,
-        since: args.since,
-        until: args.until,
-        categories: args.category,
-        sources: args.source,
-        day_offset: None,
-        mentions,
-    })?;
+    let searcher = Searcher::open(&args.index.index)?;
+    let results = searcher.search(&args.filters.request(&args.query, args.limit))?;
     let mut out = std::io::stdout().lock();
     let written = if args.json {
         writeln!(out, "{}", render::search_json(&results))
     } else {
-        let color = out.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        write!(out, "{}", render::search_text(&results, color))
+        write!(out, "{}", render::search_text(&results, use_color(&out)))
     };
     // A closed pipe (`| head`) is not an error worth a message.
     let _ = written;
@@ -131,6 +124,27 @@ fn search(args: SearchArgs) -> Result<u8, Error> {
     } else {
         exit::PARTIAL
     })
+}
+
+fn entities(args: EntitiesArgs) -> Result<u8, Error> {
+    let searcher = Searcher::open(&args.index.index)?;
+    let counts =
+        searcher.top_entities(&args.filters.request(&args.query, 0), args.kind, args.top)?;
+    let mut out = std::io::stdout().lock();
+    let _ = if args.json {
+        writeln!(out, "{}", render::entities_json(&counts))
+    } else {
+        write!(out, "{}", render::entities_text(&counts))
+    };
+    Ok(if counts.entities.is_empty() {
+        exit::PARTIAL
+    } else {
+        exit::OK
+    })
+}
+
+fn use_color(out: &impl IsTerminal) -> bool {
+    out.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 fn inspect(args: InspectArgs) -> Result<u8, Error> {

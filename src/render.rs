@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 
 use crate::ingest::IngestReport;
-use crate::search::{Hit, SearchResults};
+use crate::search::{EntityCounts, Hit, SearchResults};
 use crate::snippet::Snippet;
 
 /// Replaces control characters (C0, DEL, C1) and bidirectional overrides with U+FFFD, and line
@@ -129,6 +129,43 @@ fn hit_json(hit: &Hit) -> Value {
         "source": hit.source,
         "categories": hit.categories,
         "tags": hit.tags,
+        "entities": hit.entities,
+    })
+}
+
+/// The `entities` command as text: rank, type, name, document count.
+pub fn entities_text(counts: &EntityCounts) -> String {
+    let mut out = String::new();
+    for (rank, e) in counts.entities.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "{:>3}. {:<8}{}  {} documents",
+            rank + 1,
+            e.kind.as_str(),
+            terminal_safe(&e.name),
+            e.documents
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{} entities from {} documents ({} ms)",
+        counts.entities.len(),
+        counts.total,
+        counts.took_ms
+    );
+    out
+}
+
+/// The `entities --json` object: `{"total", "took_ms", "entities": [{"name", "type", "documents"}]}`.
+pub fn entities_json(counts: &EntityCounts) -> Value {
+    json!({
+        "total": counts.total,
+        "took_ms": counts.took_ms,
+        "entities": counts.entities.iter().map(|e| json!({
+            "name": e.name,
+            "type": e.kind.as_str(),
+            "documents": e.documents,
+        })).collect::<Vec<_>>(),
     })
 }
 

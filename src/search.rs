@@ -13,14 +13,18 @@ use std::path::Path;
 use std::time::Instant;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
 };
+use tantivy::schema::Facet;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, IndexReader, Order, TantivyDocument, Term};
 
-use crate::analysis::{self, Analyzer};
+use std::sync::Arc;
+
+use crate::analysis::{self, Linguistics};
+use crate::entities::EntityType;
 use crate::error::Error;
 use crate::index::{self, Fields, OpenIndex};
 use crate::query;
@@ -30,6 +34,14 @@ use crate::snippet::{self, Snippet};
 const TITLE_BOOST: f32 = 3.0;
 /// Words beyond this many are ignored: a pasted paragraph should not cost seconds.
 const MAX_QUERY_WORDS: usize = 32;
+const ENTITY_TYPES: [EntityType; 5] = [
+    EntityType::Per,
+    EntityType::Org,
+    EntityType::Loc,
+    EntityType::Product,
+    EntityType::Work,
+];
+
 /// Upper bound for `-n`.
 pub const MAX_HITS: usize = 10_000;
 
@@ -49,6 +61,8 @@ pub struct SearchRequest {
     pub day_offset: Option<FixedOffset>,
     /// Keep articles that mention a period lying within these days (inclusive).
     pub mentions: Option<(Option<NaiveDate>, Option<NaiveDate>)>,
+    /// Keep articles that mention every one of these entities (names or aliases).
+    pub entities: Vec<String>,
 }
 
 /// One ranked result.
@@ -64,6 +78,8 @@ pub struct Hit {
     pub source: Option<String>,
     pub categories: Vec<String>,
     pub tags: Vec<String>,
+    /// The article's entities as indexed: `[{"name", "type", "count", "mentions"}]`.
+    pub entities: serde_json::Value,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -74,11 +90,28 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
 }
 
+/// How many matching documents mention an entity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntityCount {
+    pub name: String,
+    pub kind: EntityType,
+    pub documents: u64,
+}
+
+/// The most-mentioned entities of a result set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntityCounts {
+    /// Documents in the result set.
+    pub total: usize,
+    pub took_ms: u64,
+    pub entities: Vec<EntityCount>,
+}
+
 /// An index opened for searching.
 pub struct Searcher {
     opened: OpenIndex,
     reader: IndexReader,
-    analyzer: Analyzer,
+    linguistics: Arc<Linguistics>,
 }
 
 /// The query in tantivy terms, plus what to highlight.
@@ -91,12 +124,14 @@ struct Plan {
 }
 
 impl Searcher {
-    pub fn open(path: &Path, analyzer: &Analyzer) -> Result<Searcher, Error> {
-        Searcher::from_index(index::open(path, analyzer)?, analyzer)
+    /// Opens the index at `path` with the dictionary it was built with.
+    pub fn open(path: &Path) -> Result<Searcher, Error> {
+        let linguistics = index::linguistics_for(path)?;
+        Searcher::from_index(index::open(path, &linguistics.analyzer)?, linguistics)
     }
 
     /// Searches an index opened elsewhere (in memory, for tests and fuzzing).
-    pub fn from_index(opened: OpenIndex, analyzer: &Analyzer) -> Result<Searcher, Error> {
+    pub fn from_index(opened: OpenIndex, linguistics: Arc<Linguistics>) -> Result<Searcher, Error> {
         let reader = opened
             .index
             .reader()
@@ -104,7 +139,7 @@ impl Searcher {
         Ok(Searcher {
             opened,
             reader,
-            analyzer: analyzer.clone(),
+            linguistics,
         })
     }
 
@@ -166,11 +201,65 @@ impl Searcher {
         })
     }
 
+    /// The entities mentioned by the most documents among those the request matches (all
+    /// documents when it has neither words nor filters), optionally of one type.
+    pub fn top_entities(
+        &self,
+        request: &SearchRequest,
+        kind: Option<EntityType>,
+        top: usize,
+    ) -> Result<EntityCounts, Error> {
+        let started = Instant::now();
+        let everything = request.query.trim().is_empty();
+        let query: Box<dyn Query> = match self.plan(request) {
+            Ok(plan) if plan.positives.is_empty() => Box::new(plan.combine(None)),
+            Ok(plan) => Box::new(plan.combine(Some(Occur::Should))),
+            Err(_) if everything => Box::new(AllQuery),
+            Err(e) => return Err(e),
+        };
+        let searcher = self.reader.searcher();
+        let err = |e: tantivy::TantivyError| Error::Query(format!("entity count failed: {e}"));
+        let kinds: Vec<EntityType> = match kind {
+            Some(k) => vec![k],
+            None => ENTITY_TYPES.to_vec(),
+        };
+        let mut collector = FacetCollector::for_field("entity");
+        for k in &kinds {
+            collector.add_facet(Facet::from_path([k.as_str()]));
+        }
+        let (counts, total) = searcher.search(&query, &(collector, Count)).map_err(err)?;
+        let mut entities = Vec::new();
+        for k in kinds {
+            let parent = Facet::from_path([k.as_str()]);
+            for (facet, documents) in counts.get(&parent.to_path_string()) {
+                let path = facet.to_path();
+                if let Some(name) = path.get(1) {
+                    entities.push(EntityCount {
+                        name: name.to_string(),
+                        kind: k,
+                        documents,
+                    });
+                }
+            }
+        }
+        entities.sort_by(|a, b| {
+            b.documents
+                .cmp(&a.documents)
+                .then_with(|| a.name.cmp(&b.name))
+        });
+        entities.truncate(top);
+        Ok(EntityCounts {
+            total,
+            took_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            entities,
+        })
+    }
+
     fn plan(&self, request: &SearchRequest) -> Result<Plan, Error> {
         let f = &self.opened.fields;
         let mut plan = Plan {
             positives: Vec::new(),
-            filters: filters(request, f),
+            filters: filters(request, f, &self.linguistics),
             excluded: Vec::new(),
             needles: Vec::new(),
         };
@@ -179,7 +268,7 @@ impl Searcher {
                 plan.excluded.extend(phrase_query(&clause.text, f));
                 continue;
             }
-            let words = self.analyzer.query_words(&clause.text);
+            let words = self.linguistics.analyzer.query_words(&clause.text);
             if clause.phrase {
                 if let Some(q) = phrase_query(&clause.text, f) {
                     plan.positives.push(q);
@@ -221,6 +310,9 @@ impl Searcher {
             source: text(f.source),
             categories: index::stored_texts(doc, f.categories),
             tags: index::stored_texts(doc, f.tags),
+            entities: text(f.entities)
+                .and_then(|json| serde_json::from_str(&json).ok())
+                .unwrap_or_else(|| serde_json::Value::Array(Vec::new())),
         }
     }
 }
@@ -304,7 +396,18 @@ fn phrase_query(text: &str, f: &Fields) -> Option<Box<dyn Query>> {
     ])))
 }
 
-fn filters(request: &SearchRequest, f: &Fields) -> Vec<Box<dyn Query>> {
+/// The canonical name for what a user typed: `阿里` is filed under `阿里巴巴` when the
+/// gazetteer says they are one entity. Unknown names are used as typed.
+fn canonical_entity(name: &str, linguistics: &Linguistics) -> String {
+    let name = name.trim();
+    linguistics
+        .entities("", name)
+        .into_iter()
+        .find(|e| e.mentions.iter().any(|m| m == name))
+        .map_or_else(|| name.to_string(), |e| e.name)
+}
+
+fn filters(request: &SearchRequest, f: &Fields, linguistics: &Linguistics) -> Vec<Box<dyn Query>> {
     let mut out: Vec<Box<dyn Query>> = Vec::new();
     let offset = request
         .day_offset
@@ -344,6 +447,12 @@ fn filters(request: &SearchRequest, f: &Fields) -> Vec<Box<dyn Query>> {
             };
             out.push(Box::new(RangeQuery::new(bound(from), bound(to))));
         }
+    }
+    for name in &request.entities {
+        out.push(Box::new(TermQuery::new(
+            Term::from_field_text(f.entity_name, &canonical_entity(name, linguistics)),
+            IndexRecordOption::Basic,
+        )));
     }
     for (values, field) in [
         (&request.categories, f.categories),

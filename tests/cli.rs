@@ -127,6 +127,7 @@ fn json_output_contract() {
         vec![
             "author",
             "categories",
+            "entities",
             "path",
             "published",
             "score",
@@ -144,7 +145,8 @@ fn json_output_contract() {
     let both = &json["hits"][1];
     assert_eq!(
         both["snippet"],
-        "用户在<b>微信</b>里打开淘宝链接后，暂时还不能使用<b>微信支付</b>完成付款。"
+        // 微信支付 is one word (a known product), so a lone 微信 is not a match.
+        "用户在微信里打开淘宝链接后，暂时还不能使用<b>微信支付</b>完成付款。"
     );
 }
 
@@ -278,7 +280,7 @@ fn reruns_touch_only_what_changed_and_keep_what_broke() {
 #[test]
 fn a_second_concurrent_ingest_is_refused() {
     let ws = payments();
-    let analyzer = newsidx::analysis::Analyzer::with_default_dictionary();
+    let analyzer = newsidx::analysis::Linguistics::shared().analyzer.clone();
     let opened = newsidx::index::open(&ws.path().join("index"), &analyzer).unwrap();
     let _writer: tantivy::IndexWriter = opened.index.writer(15_000_000).unwrap();
     let run = ws.ingest();
@@ -305,7 +307,84 @@ fn inspect_prints_the_document_as_indexed() {
             "id": "corpus/x.md", "path": "corpus/x.md", "title": "标题",
             "published": "2021-11-30T17:24:00+08:00", "author": null, "source": null,
             "categories": [], "tags": ["甲", "乙"], "url": null, "image": null,
-            "extra": {"layout": "post"}, "body": "小标题\n正文链接。", "dates": []
+            "extra": {"layout": "post"}, "body": "小标题\n正文链接。", "dates": [], "entities": []
         })
+    );
+}
+
+#[test]
+fn user_entities_are_extracted_kept_whole_and_reach_search() {
+    let ws = Workspace::new();
+    ws.article(
+        "a.md",
+        "星河支付获批",
+        "2022-01-05 10:00:00",
+        "星河云付宣布完成新一轮融资，星河将继续拓展跨境业务。",
+    );
+    ws.article("b.md", "无关", "2022-01-06 10:00:00", "今天天气很好。");
+    std::fs::write(
+        ws.path().join("names.tsv"),
+        "# our own list\n星河云付\tORG\t星河,星河支付\n\n",
+    )
+    .unwrap();
+    let run = newsidx(
+        ws.path(),
+        &[
+            "ingest",
+            "corpus",
+            "--index",
+            "index",
+            "--entities",
+            "names.tsv",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc = newsidx(
+        ws.path(),
+        &["inspect", "--entities", "names.tsv", "corpus/a.md"],
+    )
+    .json();
+    let ours = doc["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "星河云付")
+        .cloned();
+    assert_eq!(
+        ours,
+        Some(
+            serde_json::json!({"name": "星河云付", "type": "ORG", "count": 3,
+            "mentions": ["星河支付", "星河云付", "星河"]})
+        )
+    );
+    // Search loads the same names from the index, so an alias filters to the entity.
+    assert_eq!(ws.search_paths(&["--entity", "星河"]), vec!["a.md"]);
+    let counts = newsidx(
+        ws.path(),
+        &["entities", "--index", "index", "--type", "ORG", "--json"],
+    )
+    .json();
+    assert_eq!(
+        counts["entities"][0],
+        serde_json::json!({"name": "星河云付", "type": "ORG", "documents": 1})
+    );
+}
+
+#[test]
+fn newsidx_toml_names_the_entity_file_and_bad_lines_are_fatal() {
+    let ws = Workspace::new();
+    ws.article("a.md", "标题", "2022-01-05 10:00:00", "星河云付宣布融资。");
+    std::fs::write(ws.path().join("newsidx.toml"), "entities = \"names.tsv\"\n").unwrap();
+    std::fs::write(ws.path().join("names.tsv"), "星河云付\tORG\n").unwrap();
+    assert_eq!(ws.ingest().code, 0);
+    assert_eq!(ws.search_paths(&["--entity", "星河云付"]), vec!["a.md"]);
+
+    std::fs::write(ws.path().join("names.tsv"), "星河云付\tORG\n好名字\n").unwrap();
+    let run = ws.ingest();
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.starts_with("newsidx: names.tsv: line 2"),
+        "{}",
+        run.stderr
     );
 }

@@ -178,3 +178,77 @@ fn inspect_shows_resolved_date_mentions() {
             "value": "2022-01-27", "end_value": "2022-01-27", "granularity": "day"})
     );
 }
+
+#[test]
+fn entity_filters_accept_aliases_and_combine_with_and() {
+    let (dir, index) = indexed();
+    // 央行 is the short form of 中国人民银行: both find the same articles.
+    let by_alias = sorted(search(dir.path(), &index, &["--entity", "央行"]));
+    assert_eq!(
+        by_alias,
+        sorted(search(dir.path(), &index, &["--entity", "中国人民银行"]))
+    );
+    assert_eq!(
+        by_alias,
+        vec![
+            "finews/2021-12-08-202112082206819450.md",
+            "finews/2022-03-02-202203022309471185.md",
+            "finews/2022-06-10-202206102391847760.md",
+            "hexo/1003.md",
+            "hexo/1004.md",
+            "html/interop-overview.html"
+        ]
+    );
+    assert_eq!(
+        sorted(search(
+            dir.path(),
+            &index,
+            &["--entity", "工信部", "--entity", "淘宝"]
+        )),
+        vec![
+            "finews/2021-09-13-202109132241873516.md",
+            "hexo/1001.md",
+            "html/interop-overview.html"
+        ]
+    );
+    assert_eq!(
+        search(dir.path(), &index, &["--entity", "不存在的机构"]),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn entities_are_counted_by_documents() {
+    let (dir, index) = indexed();
+    let run = newsidx(
+        dir.path(),
+        &[
+            "entities", "--index", &index, "--type", "ORG", "--top", "2", "--json",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.json(),
+        serde_json::json!({"total": 13, "took_ms": run.json()["took_ms"], "entities": [
+            {"name": "中国人民银行", "type": "ORG", "documents": 6},
+            {"name": "工业和信息化部", "type": "ORG", "documents": 4},
+        ]})
+    );
+    // Within a query's results, and as text.
+    let run = newsidx(
+        dir.path(),
+        &["entities", "淘宝", "--index", &index, "--top", "1"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("  1. PRODUCT 淘宝  5 documents\n1 entities from 5 documents ("),
+        "{}",
+        run.stdout
+    );
+    let bad_type = newsidx(
+        dir.path(),
+        &["entities", "--index", &index, "--type", "BANK"],
+    );
+    assert_eq!(bad_type.code, 2);
+}

@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use newsidx::analysis::{self, Analyzer};
+use newsidx::analysis::{self, Linguistics};
 use newsidx::article::{self, Kind, ParseOptions};
 use newsidx::search::{SearchRequest, Searcher};
 
@@ -17,8 +17,8 @@ const ARTICLES: &[&str] = &[
 fn searcher() -> &'static Searcher {
     static SEARCHER: OnceLock<Searcher> = OnceLock::new();
     SEARCHER.get_or_init(|| {
-        let analyzer = Analyzer::with_default_dictionary();
-        let opened = newsidx::index::create_in_ram(&analyzer).expect("in-memory index");
+        let linguistics = Linguistics::shared();
+        let opened = newsidx::index::create_in_ram(&linguistics.analyzer).expect("in-memory index");
         let mut writer: tantivy::IndexWriter = opened.index.writer(15_000_000).expect("writer");
         for (i, text) in ARTICLES.iter().enumerate() {
             let id = format!("{i}.md");
@@ -30,7 +30,7 @@ fn searcher() -> &'static Searcher {
                 .expect("add");
         }
         writer.commit().expect("commit");
-        Searcher::from_index(opened, &analyzer).expect("searcher")
+        Searcher::from_index(opened, linguistics).expect("searcher")
     })
 }
 

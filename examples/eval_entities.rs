@@ -1,0 +1,193 @@
+//! Entity quality against `../shared/gold/entities.jsonl`, scored as GUIDELINES.md says: per
+//! article, a predicted entity matches a gold record (at most one) when any of its names
+//! (canonical or surface mentions) equals any of the record's names after NFKC and white-space
+//! folding; micro precision/recall/F1, untyped and typed, and per type. The same table for raw
+//! jieba POS tags (nr/ns/nt/nz as PER/LOC/ORG/PRODUCT) shows what the extractor adds.
+//! Articles go through the real pipeline, exactly as ingest parses them.
+//!
+//!     cargo run --release --example eval_entities [-- --verbose] [--shared DIR]
+
+#[path = "support/mod.rs"]
+mod support;
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use newsidx::analysis::Linguistics;
+use support::Counts;
+use unicode_normalization::UnicodeNormalization;
+
+/// (type, names) of one entity, names normalised.
+type Named = (String, Vec<String>);
+
+fn fold(name: &str) -> String {
+    let nfkc: String = name.nfkc().collect();
+    nfkc.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Matches predictions to gold records one to one; returns (untyped, typed, per-type) counts
+/// and the unmatched on each side.
+fn score(
+    predicted: &[Named],
+    gold: &[Named],
+) -> (
+    Counts,
+    Counts,
+    BTreeMap<String, Counts>,
+    Vec<String>,
+    Vec<String>,
+) {
+    let mut used = vec![false; gold.len()];
+    let (mut untyped, mut typed) = (Counts::default(), Counts::default());
+    let mut per: BTreeMap<String, Counts> = BTreeMap::new();
+    let mut extra = Vec::new();
+    for (kind, names) in predicted {
+        let hit = gold
+            .iter()
+            .enumerate()
+            .find(|(i, (_, g))| !used[*i] && g.iter().any(|n| names.contains(n)));
+        match hit {
+            Some((i, (gold_kind, _))) => {
+                used[i] = true;
+                untyped.tp += 1;
+                if gold_kind == kind {
+                    typed.tp += 1;
+                    per.entry(kind.clone()).or_default().tp += 1;
+                } else {
+                    typed.fp += 1;
+                    typed.fn_ += 1;
+                    per.entry(kind.clone()).or_default().fp += 1;
+                    per.entry(gold_kind.clone()).or_default().fn_ += 1;
+                    extra.push(format!("{} as {kind} (gold {gold_kind})", names[0]));
+                }
+            }
+            None => {
+                untyped.fp += 1;
+                typed.fp += 1;
+                per.entry(kind.clone()).or_default().fp += 1;
+                extra.push(format!("{} as {kind}", names[0]));
+            }
+        }
+    }
+    let mut missed = Vec::new();
+    for (i, (kind, names)) in gold.iter().enumerate() {
+        if !used[i] {
+            untyped.fn_ += 1;
+            typed.fn_ += 1;
+            per.entry(kind.clone()).or_default().fn_ += 1;
+            missed.push(format!("{} ({kind})", names.join("/")));
+        }
+    }
+    (untyped, typed, per, extra, missed)
+}
+
+/// Raw jieba POS tags as entities, with jieba's own dictionary only: the baseline.
+fn jieba_baseline(jieba: &jieba_rs::Jieba, text: &str) -> Vec<Named> {
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for tag in jieba.tag(text, true) {
+        let kind = match tag.tag {
+            "nr" | "nrt" | "nrfg" => "PER",
+            "ns" => "LOC",
+            "nt" => "ORG",
+            "nz" => "PRODUCT",
+            _ => continue,
+        };
+        seen.entry(fold(tag.word))
+            .or_insert_with(|| kind.to_string());
+    }
+    seen.into_iter()
+        .map(|(name, kind)| (kind, vec![name]))
+        .collect()
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let verbose = args.iter().any(|a| a == "--verbose");
+    let shared = support::shared_dir(&args);
+    let gold = match support::gold_lines(&shared, "entities.jsonl") {
+        Ok(gold) => gold,
+        Err(e) => {
+            eprintln!("eval_entities: {e}");
+            std::process::exit(2);
+        }
+    };
+    let linguistics = Linguistics::shared();
+    let raw_jieba = jieba_rs::Jieba::new();
+    let mut totals = [Counts::default(), Counts::default()];
+    let mut base_totals = [Counts::default(), Counts::default()];
+    let mut per: BTreeMap<String, Counts> = BTreeMap::new();
+    let mut base_per: BTreeMap<String, Counts> = BTreeMap::new();
+    let mut extraction = Duration::ZERO;
+    for record in &gold {
+        let file = record["file"].as_str().unwrap_or_default();
+        let article = match support::parse(&shared.join(file)) {
+            Ok(a) => a,
+            Err(e) => {
+                eprintln!("eval_entities: {e}");
+                continue;
+            }
+        };
+        let want: Vec<Named> = record["entities"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|e| {
+                let names = e["names"].as_array().into_iter().flatten();
+                (
+                    e["type"].as_str().unwrap_or_default().to_string(),
+                    names.filter_map(|n| n.as_str()).map(fold).collect(),
+                )
+            })
+            .collect();
+        let started = Instant::now();
+        let _ = linguistics.entities(&article.title, &article.body);
+        extraction += started.elapsed();
+        let got: Vec<Named> = article
+            .entities
+            .iter()
+            .map(|e| {
+                let mut names = vec![fold(&e.name)];
+                names.extend(e.mentions.iter().map(|m| fold(m)));
+                (e.kind.as_str().to_string(), names)
+            })
+            .collect();
+        let (u, t, p, extra, missed) = score(&got, &want);
+        totals[0].add(u);
+        totals[1].add(t);
+        for (k, c) in p {
+            per.entry(k).or_default().add(c);
+        }
+        let text = format!("{}\n{}", article.title, article.body);
+        let (bu, bt, bp, _, _) = score(&jieba_baseline(&raw_jieba, &text), &want);
+        base_totals[0].add(bu);
+        base_totals[1].add(bt);
+        for (k, c) in bp {
+            base_per.entry(k).or_default().add(c);
+        }
+        if verbose {
+            for e in extra {
+                println!("{file}: EXTRA  {e}");
+            }
+            for m in missed {
+                println!("{file}: MISSED {m}");
+            }
+        }
+    }
+    for (label, totals, per) in [
+        ("newsidx entity extractor", totals, &per),
+        ("baseline: raw jieba POS tags", base_totals, &base_per),
+    ] {
+        println!("{label}, {} documents", gold.len());
+        println!("{}", support::HEADER);
+        println!("{}", totals[0].row("untyped"));
+        println!("{}", totals[1].row("typed (micro)"));
+        for (kind, counts) in per.iter() {
+            println!("{}", counts.row(kind));
+        }
+        println!();
+    }
+    println!(
+        "extraction time: {:.3} ms per article (title + body, this machine)",
+        extraction.as_secs_f64() * 1000.0 / gold.len().max(1) as f64
+    );
+}
