@@ -304,7 +304,18 @@ impl<'a> Builder<'a> {
                 .map(move |mention| MentionedDate { field, mention })
         };
         let own_title_text = if own_title { a.title.as_str() } else { "" };
-        a.entities = self.options.linguistics.entities(own_title_text, &a.body);
+        // A page shows its source line (来源：X) in the header, which cleaning leaves out of the
+        // body; the outlet it names is still an organisation the article mentions.
+        let entity_body = match &a.source {
+            Some(source) if !a.body.contains(source.as_str()) => {
+                std::borrow::Cow::Owned(format!("{}\n来源：{source}", a.body))
+            }
+            _ => std::borrow::Cow::Borrowed(a.body.as_str()),
+        };
+        a.entities = self
+            .options
+            .linguistics
+            .entities(own_title_text, &entity_body);
         let title_dates = own_title.then(|| in_field(TextField::Title, &a.title));
         a.dates = title_dates
             .into_iter()

@@ -24,7 +24,10 @@ pub mod exit {
     name = "newsidx",
     version,
     about = "Index a folder of Chinese news articles with Tantivy and jieba, and search it",
-    after_help = "Exit codes: 0 success; 1 ingest rejected some files (the rest are indexed) or search found nothing; 2 fatal error.\nThe index lives in ./index unless --index or NEWSIDX_INDEX says otherwise."
+    after_help = "Exit codes: 0 success; 1 ingest rejected some files (the rest are indexed and committed), \
+                  or search/entities found nothing; 2 fatal error, nothing done (with ingest --strict: any \
+                  rejected file).\nThe index lives in ./index unless --index or NEWSIDX_INDEX says otherwise.\n\
+                  Settings: newsidx.toml in the current folder (entities = \"FILE\")."
 )]
 pub struct Cli {
     #[command(subcommand)]

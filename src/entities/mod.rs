@@ -511,8 +511,8 @@ impl EntityExtractor {
             })
             .map(|h| (h.start, h.end))
             .collect();
-        // an organisation written together with its product (`银联云闪付`) is a mention of the
-        // product; with a space between (`谷歌 Pixel 6`) both stay separate mentions
+        // an organisation written together with its product (`华为鸿蒙`) is a mention of the
+        // product; with a space between (`谷歌 Pixel 7`) both stay separate mentions
         for w in hits.windows(2) {
             let (a, b) = (&w[0], &w[1]);
             let (Some(ea), Some(eb)) = (
@@ -547,7 +547,7 @@ impl EntityExtractor {
             {
                 continue;
             }
-            // a product line with its generation: `第 12 代酷睿`, `12代酷睿`
+            // a product line with its generation: `第 14 代酷睿`, `14代酷睿`
             let start = if entry.kind == EntityType::Product && han_edge {
                 generation_prefix(text, h.start)
             } else {
@@ -557,7 +557,7 @@ impl EntityExtractor {
                 start,
                 end: h.end,
                 kind: entry.kind,
-                // `第 12 代酷睿` = `12代酷睿`, a product line of its own
+                // `第 14 代酷睿` = `14代酷睿`, a product line of its own
                 canonical: Some(if start == h.start {
                     entry.canonical.clone()
                 } else {
@@ -574,11 +574,11 @@ impl EntityExtractor {
                 },
                 prefix_end: None,
             });
-            // brand + model: `小米12`, `华为Mate 30`, `骁龙865`
+            // brand + model: `小米12`, `华为Mate 30`, `骁龙778`
             if matches!(entry.kind, EntityType::Org | EntityType::Product)
                 && let Some(end) = rules::model_after(text, h.end)
             {
-                // `小米12`, `华为Mate 40` are products of their own; `谷歌 Pixel 6` is the brand
+                // `小米12`, `华为Mate 40` are products of their own; `谷歌 Pixel 7` is the brand
                 // and the product `Pixel 6`, found by the Latin rule
                 let model = text[h.end..end].trim();
                 let spaced_name = text.as_bytes().get(h.end) == Some(&b' ')
@@ -618,7 +618,7 @@ impl EntityExtractor {
                 }
             }
         }
-        // a known product with one more plain word (`Windows AppX`, `Radeon RADV`) is the
+        // a known product with one more plain word (`Windows AppX`, `Office VBA`) is the
         // product; model words (`Pro`, `S22`) and numbers are part of the name
         let product_hit_end: HashMap<usize, usize> = hits
             .iter()
@@ -636,7 +636,7 @@ impl EntityExtractor {
                 && text.as_bytes().get(e) == Some(&b' ')
             {
                 let rest = &text[e + 1..s.end];
-                // an acronym after the product names a part of it (`Radeon RADV`)
+                // an acronym after the product names a part of it (`Office VBA`)
                 let plain = !rest.contains(' ')
                     && !rest.bytes().any(|b| b.is_ascii_digit())
                     && !rules::is_acronym(rest)
@@ -658,7 +658,7 @@ impl EntityExtractor {
             }
         }
         latin.retain(|s| s.start < s.end);
-        // product hits by end, so `M1 Max MacBook Pro` is a mention of `MacBook Pro`
+        // product hits by end, so `M3 MacBook Air` is a mention of `MacBook Air`
         for s in latin.iter().cloned() {
             let canonical = self.trailing_product(&text[s.start..s.end]);
             cands.push(Cand {
@@ -684,8 +684,8 @@ impl EntityExtractor {
         for s in rules::app_names(text, &toks, |t| jieba.has_word(t.word)) {
             push(&mut cands, s, Source::Rule);
         }
-        // `巨化股份` names the company `巨化`: its other occurrences may start an organisation
-        // name (`巨化集团`)
+        // `远航股份` names the company `远航`: its other occurrences may start an organisation
+        // name (`远航集团`)
         let mut short_names: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for s in rules::share_names(&toks) {
             if let Some(p) = text
@@ -825,8 +825,8 @@ impl EntityExtractor {
         group(text, chosen, is_place)
     }
 
-    /// The gazetteer product a multi-word Latin name ends with (`M1 Max MacBook Pro` ->
-    /// `MacBook Pro`), if any.
+    /// The gazetteer product a multi-word Latin name ends with (`M3 MacBook Air` ->
+    /// `MacBook Air`), if any.
     fn trailing_product(&self, name: &str) -> Option<String> {
         let mut pos = 0;
         // try each word start after the first
@@ -873,7 +873,7 @@ impl EntityExtractor {
                     .iter()
                     .any(|v| after.starts_with(v));
             let person_cue = rules::TITLES.iter().any(|t| before.ends_with(t));
-            // a user name after a community role (`开发者 kdrag0n`) is a person
+            // a user name after a community role (`开发者 user2k`) is a person
             if !surface.contains(' ')
                 && rules::LATIN_PERSON_ROLES
                     .iter()
@@ -899,7 +899,7 @@ impl EntityExtractor {
     }
 }
 
-/// A place written right before another name (`日本伊戈尔`, `佛山顺德区`, `中国A50`) qualifies
+/// A place written right before another name (`美国艾科`, `杭州余杭区`, `中国A50`) qualifies
 /// that name and is part of it. Such a place is dropped unless the article also names it
 /// alone (guidelines: nested names count only when the inner one occurs alone).
 fn drop_qualifier_places(
@@ -1501,7 +1501,7 @@ fn jieba_candidate(jieba: &jieba_rs::Jieba, t: &Tok, repeated: bool) -> Option<E
             }
             // the given name must look like one; a three-character name the tagger found
             // outside its dictionary (or tagged as a name twice) may use rarer characters, if it
-            // does not read as a transliteration (伊戈尔 is more often a company)
+            // does not read as a transliteration (such names more often belong to a company)
             let rare_ok = n == 3
                 && (!in_dict || repeated)
                 && !w.chars().all(rules::translit_char)
@@ -1523,7 +1523,7 @@ fn jieba_candidate(jieba: &jieba_rs::Jieba, t: &Tok, repeated: bool) -> Option<E
     }
 }
 
-/// Case- and space-insensitive key for Latin-script names (`MacBook Pro` = `Macbook Pro`).
+/// Case- and space-insensitive key for Latin-script names (`ThinkPad X1` = `Thinkpad X1`).
 fn name_key(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -1614,7 +1614,7 @@ fn group(text: &str, chosen: Vec<Cand>, is_place: impl Fn(&str) -> bool) -> Vec<
             groups[pi].kind = EntityType::Org;
         }
     }
-    // a person's last name alone joins the full name (`Pitoiset` -> `Samuel Pitoiset`)
+    // a person's last name alone joins the full name (`Kowalski` -> `Anna Kowalski`)
     for i in 0..groups.len() {
         if merged_into[i].is_some()
             || groups[i].gazetteer

@@ -467,17 +467,17 @@ fn is_identifier(w: &str) -> bool {
 enum Shape {
     /// `AVX`, `TPM`: an acronym, ambiguous
     Acronym,
-    /// `Z690`, `B660`: one or two capitals and three or more digits, a model number
+    /// `M410`, `H380`: one or two capitals and three or more digits, a model number
     Model,
     /// `AVX2`, `FP32`: other letter-digit mixes
     Code,
-    /// `iOS`, `pKVM`, `macOS`: lower-case start with capitals
+    /// `iOS`, `eXtend`, `macOS`: lower-case start with capitals
     LowerCamel,
-    /// `SwiftUI`, `TomsHardware`: capital start with further capitals and lower case
+    /// `SwiftUI`, `DevToolbox`: capital start with further capitals and lower case
     Camel,
     /// `Radeon`: a capitalised word
     Title,
-    /// `kdrag0n`: lower case with digits
+    /// `user2k`: lower case with digits
     Other,
 }
 
@@ -531,7 +531,7 @@ fn shape(w: &str) -> Shape {
 /// Latin-script name candidates: runs of up to five words joined by single spaces, each word with a
 /// capital or a digit (`Steam Deck`, `iPhone 13`, `M1 Max`, `Hyper-V`), a trailing pure number
 /// allowed as a model number unless a counter follows (`Windows 11` but not `Apple 2021 年`).
-/// A lone word must look like a name: mixed case (`iOS`, `SwiftUI`), a model number (`Z690`), or a
+/// A lone word must look like a name: mixed case (`iOS`, `SwiftUI`), a model number (`M410`), or a
 /// capitalised word used at least twice in the text; lone acronyms (`TPM`) and code-like tokens
 /// (`FP32`) are left out. Code lines and English passages are skipped. All are typed PRODUCT here;
 /// the caller retypes with the gazetteer and context.
@@ -720,7 +720,7 @@ pub fn is_acronym(w: &str) -> bool {
     w.len() >= 2 && shape(w) == Shape::Acronym
 }
 
-/// Does a single Latin word have the shape of a name by itself (`RDNA` no, `Z690`, `iOS`,
+/// Does a single Latin word have the shape of a name by itself (`HDMI` no, `M410`, `iOS`,
 /// `SwiftUI` yes)?
 pub fn lone_name_shape(w: &str) -> bool {
     !w.contains(' ')
@@ -811,7 +811,7 @@ fn person_role_before(text: &str, pos: usize) -> bool {
     LATIN_PERSON_ROLES.iter().any(|t| before.ends_with(t))
 }
 
-/// Kinds of product that follow a product's name (`A14 芯片`, `Xenia 模拟器`).
+/// Kinds of product that follow a product's name (`K7 芯片`, `Vexa 模拟器`).
 const PRODUCT_CATEGORIES: &[&str] = &[
     "芯片",
     "处理器",
@@ -847,7 +847,7 @@ const PRODUCT_CATEGORIES: &[&str] = &[
 ];
 
 /// Is a product category word right after `pos`, directly or after one short qualifier
-/// (`AM5 台式处理器`, `ET7 新能源汽车`)?
+/// (`LX9 台式处理器`, `Q5E 新能源汽车`)?
 pub fn category_after(text: &str, pos: usize) -> bool {
     let rest = text.get(pos..).unwrap_or("").trim_start_matches(' ');
     let han: String = rest.chars().take_while(|c| is_han(*c)).take(6).collect();
@@ -1870,7 +1870,7 @@ pub const MODEL_TAILS: &[&str] = &[
     "Pro+", "Pro", "Max", "Plus", "Ultra", "Mini", "Lite", "SE", "5G", "Air", "Edge", "Note", "Neo",
 ];
 
-/// End of a model designation right after `pos` (`P5`, `990`, ` Mate 30`, `12 Pro`), if any.
+/// End of a model designation right after `pos` (`P5`, `880`, ` Mate 30`, `12 Pro`), if any.
 pub fn model_after(text: &str, pos: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut i = pos;
@@ -1907,7 +1907,7 @@ pub fn model_after(text: &str, pos: usize) -> Option<usize> {
     } else {
         w_end
     };
-    // not a quantity (`12 年`, `990 元`)
+    // not a quantity (`12 年`, `880 元`)
     let after = text[end..].trim_start_matches(' ');
     if after.chars().next().is_some_and(|c| COUNTERS.contains(c)) {
         return None;
@@ -1929,7 +1929,7 @@ pub fn model_after(text: &str, pos: usize) -> Option<usize> {
     Some(end)
 }
 
-/// Listed companies named with their stock code: `巨化股份（600160）`, `腾讯控股(00700.HK)`. The
+/// Listed companies named with their stock code: `远航股份（600123）`, `腾讯控股(00700.HK)`. The
 /// name is at most three noun-like tokens (eight characters) right before the bracket; the code
 /// itself is no entity.
 pub fn stock_names(
@@ -2025,7 +2025,7 @@ const SHARE_GENERIC: &[&str] = &[
     "无偿", "有偿", "划转", "注销", "登记", "托管", "股权", "资产", "债权",
 ];
 
-/// Listed companies' short names of the form `巨化股份`: a two-character word right before `股份`
+/// Listed companies' short names of the form `远航股份`: a two-character word right before `股份`
 /// that is not a quantity word (持有股份, 全部股份).
 pub fn share_names(toks: &[Tok]) -> Vec<Span> {
     let mut out = Vec::new();
