@@ -471,3 +471,36 @@ fn terminal_output_cannot_carry_escape_sequences() {
         "恶意\u{1b}[2J\u{1b}]0;pwned\u{7}标题"
     );
 }
+
+#[test]
+fn a_folder_that_disappears_mid_walk_is_reported_and_the_walk_goes_on() {
+    use newsidx::discover::{Found, walk};
+    let ws = Workspace::new();
+    good(&ws, "a.md");
+    good(&ws, "b/c.md");
+    good(&ws, "d.md");
+    let corpus = ws.corpus();
+    let mut seen = Vec::new();
+    for item in walk(&corpus, &[]) {
+        if matches!(&item, Found::Candidate(c) if c.id == "a.md") {
+            // The walk has listed the root but not yet entered b/.
+            std::fs::remove_dir_all(corpus.join("b")).unwrap();
+        }
+        seen.push(match item {
+            Found::Candidate(c) => c.id,
+            Found::Skipped => "(skipped)".to_string(),
+            Found::Problem(path, reason) => format!("{path}: {reason}"),
+        });
+    }
+    assert_eq!(
+        seen,
+        vec![
+            "a.md".to_string(),
+            format!(
+                "{}: vanished during the walk, or a broken symlink",
+                corpus.join("b").display()
+            ),
+            "d.md".to_string(),
+        ]
+    );
+}
