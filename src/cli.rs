@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use clap::{Args, Parser, Subcommand};
 use newsidx::entities::EntityType;
 use newsidx::search::SearchRequest;
@@ -137,7 +137,6 @@ impl FilterArgs {
             until: self.until,
             categories: self.category.clone(),
             sources: self.source.clone(),
-            day_offset: None,
             mentions,
             entities: self.entity.clone(),
         }
@@ -191,12 +190,35 @@ pub struct InspectArgs {
 }
 
 fn parse_day(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("expected a day as YYYY-MM-DD, found '{text}'"))
+    let day = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("expected a day as YYYY-MM-DD, found '{text}'"))?;
+    supported(day).map(|_| day)
+}
+
+/// Dates the index can hold; asking for others is a mistake worth saying so.
+fn supported(day: NaiveDate) -> Result<(), String> {
+    let years = newsidx::pubdate::SUPPORTED_YEARS;
+    if years.contains(&day.year()) {
+        Ok(())
+    } else {
+        Err(format!(
+            "year {} is outside the supported range {}-{}",
+            day.year(),
+            years.start(),
+            years.end()
+        ))
+    }
 }
 
 /// `2021`, `2021-09` or `2021-09-17` as its first and last day.
 fn parse_period(text: &str) -> Result<(NaiveDate, NaiveDate), String> {
+    let (first, last) = period_days(text)?;
+    supported(first)?;
+    supported(last)?;
+    Ok((first, last))
+}
+
+fn period_days(text: &str) -> Result<(NaiveDate, NaiveDate), String> {
     let err =
         || format!("expected a year, month or day (2021, 2021-09, 2021-09-17), found '{text}'");
     let parts: Vec<&str> = text.trim().split('-').collect();
@@ -272,6 +294,14 @@ mod tests {
         );
         assert!(parse_period("2021-13").is_err());
         assert!(parse_period("September").is_err());
+        assert_eq!(
+            parse_period("99999"),
+            Err("year 99999 is outside the supported range 1700-2200".to_string())
+        );
+        assert_eq!(
+            parse_day("9999-01-01"),
+            Err("year 9999 is outside the supported range 1700-2200".to_string())
+        );
     }
 
     #[test]

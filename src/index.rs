@@ -201,10 +201,7 @@ pub fn to_document(article: &Article, fingerprint: u64, f: &Fields) -> TantivyDo
     doc.add_text(f.body, &article.body);
     doc.add_text(f.body_bigram, &article.body);
     if let Some(published) = article.published {
-        doc.add_date(
-            f.published,
-            tantivy::DateTime::from_timestamp_secs(published.timestamp()),
-        );
+        doc.add_date(f.published, instant(published.timestamp()));
         doc.add_i64(
             f.published_offset,
             i64::from(published.offset().local_minus_utc()),
@@ -307,13 +304,18 @@ pub fn entity_facet(kind: EntityType, name: &str) -> Facet {
     Facet::from_path([kind.as_str(), name])
 }
 
+/// Seconds since the epoch as a tantivy instant. Tantivy counts nanoseconds in an i64 (about
+/// years 1677 to 2262) and overflows beyond that, so every conversion goes through here and
+/// is clamped: a filter day of 9999-01-01 means "after everything", not a wrapped-around past.
+pub fn instant(seconds: i64) -> tantivy::DateTime {
+    const LIMIT: i64 = i64::MAX / 1_000_000_000;
+    tantivy::DateTime::from_timestamp_secs(seconds.clamp(-LIMIT, LIMIT))
+}
+
 /// A calendar day as the instant tantivy stores: midnight UTC of that day. Mentioned dates are
 /// days, not instants, so no offset applies.
 pub fn day_instant(day: chrono::NaiveDate) -> tantivy::DateTime {
-    let seconds = day
-        .and_hms_opt(0, 0, 0)
-        .map_or(0, |dt| dt.and_utc().timestamp());
-    tantivy::DateTime::from_timestamp_secs(seconds)
+    instant(day.and_time(chrono::NaiveTime::MIN).and_utc().timestamp())
 }
 
 /// Reads a stored text field.
@@ -369,6 +371,19 @@ pub fn fingerprints(index: &Index) -> tantivy::Result<HashMap<String, u64>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn instants_outside_tantivys_range_are_clamped_not_wrapped() {
+        let far = chrono::NaiveDate::from_ymd_opt(99_999, 1, 1).unwrap();
+        let old = chrono::NaiveDate::from_ymd_opt(-9_999, 1, 1).unwrap();
+        assert!(
+            day_instant(far) > day_instant(chrono::NaiveDate::from_ymd_opt(2200, 1, 1).unwrap())
+        );
+        assert!(
+            day_instant(old) < day_instant(chrono::NaiveDate::from_ymd_opt(1700, 1, 1).unwrap())
+        );
+        assert_eq!(instant(0).into_timestamp_secs(), 0);
+    }
 
     #[test]
     fn create_then_reopen_and_refuse_a_foreign_schema() {

@@ -12,7 +12,7 @@ use std::ops::Bound;
 use std::path::Path;
 use std::time::Instant;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
 use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
@@ -50,15 +50,13 @@ pub const MAX_HITS: usize = 10_000;
 pub struct SearchRequest {
     pub query: String,
     pub limit: usize,
-    /// Publication date bounds, inclusive, as calendar days in `day_offset`.
+    /// Publication date bounds, inclusive, as calendar days in +08:00 (the default offset).
     pub since: Option<NaiveDate>,
     pub until: Option<NaiveDate>,
     /// Any of these categories (exact).
     pub categories: Vec<String>,
     /// Any of these sources (exact).
     pub sources: Vec<String>,
-    /// The offset in which `since`/`until` days begin and end.
-    pub day_offset: Option<FixedOffset>,
     /// Keep articles that mention a period lying within these days (inclusive).
     pub mentions: Option<(Option<NaiveDate>, Option<NaiveDate>)>,
     /// Keep articles that mention every one of these entities (names or aliases).
@@ -409,27 +407,23 @@ fn canonical_entity(name: &str, linguistics: &Linguistics) -> String {
 
 fn filters(request: &SearchRequest, f: &Fields, linguistics: &Linguistics) -> Vec<Box<dyn Query>> {
     let mut out: Vec<Box<dyn Query>> = Vec::new();
-    let offset = request
-        .day_offset
-        .unwrap_or_else(crate::pubdate::default_offset);
-    let day_start = |day: NaiveDate| -> Option<Term> {
-        let local = day.and_hms_opt(0, 0, 0)?;
-        let instant = offset.from_local_datetime(&local).single()?;
-        Some(Term::from_field_date_for_search(
-            f.published,
-            tantivy::DateTime::from_timestamp_secs(instant.timestamp()),
-        ))
+    let offset = crate::pubdate::default_offset();
+    let day_start = |day: NaiveDate| {
+        let seconds = day.and_time(NaiveTime::MIN).and_utc().timestamp()
+            - i64::from(offset.local_minus_utc());
+        Term::from_field_date_for_search(f.published, index::instant(seconds))
     };
     if request.since.is_some() || request.until.is_some() {
         let lower = request
             .since
-            .and_then(day_start)
-            .map_or(Bound::Unbounded, Bound::Included);
+            .map_or(Bound::Unbounded, |d| Bound::Included(day_start(d)));
+        // Up to the start of the day after; a day past chrono's range has no "after".
         let upper = request
             .until
-            .and_then(|d| d.succ_opt())
-            .and_then(day_start)
-            .map_or(Bound::Unbounded, Bound::Excluded);
+            .map_or(Bound::Unbounded, |d| match d.succ_opt() {
+                Some(next) => Bound::Excluded(day_start(next)),
+                None => Bound::Unbounded,
+            });
         out.push(Box::new(RangeQuery::new(lower, upper)));
     }
     if let Some((from, to)) = request.mentions {

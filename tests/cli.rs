@@ -106,6 +106,34 @@ fn date_category_and_source_filters() {
 }
 
 #[test]
+fn far_filter_days_are_refused_or_clamped_never_wrapped() {
+    let ws = payments();
+    let run = newsidx(
+        ws.path(),
+        &["search", "--index", "index", "--since", "9999-01-01"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("year 9999 is outside the supported range 1700-2200"),
+        "{}",
+        run.stderr
+    );
+    // The library clamps what the CLI would refuse: nothing is after 9999, nothing before 1000.
+    let searcher = newsidx::search::Searcher::open(&ws.path().join("index")).unwrap();
+    let day = |y| chrono::NaiveDate::from_ymd_opt(y, 1, 1);
+    for (since, until) in [(day(9999), None), (None, day(1000))] {
+        let request = newsidx::search::SearchRequest {
+            since,
+            until,
+            limit: 10,
+            ..Default::default()
+        };
+        assert_eq!(searcher.search(&request).unwrap().total, 0);
+    }
+}
+
+#[test]
 fn json_output_contract() {
     let ws = payments();
     let run = newsidx(
