@@ -117,7 +117,7 @@ fn main() {
         "ingest: {} indexed in {:.2} s wall, {:.0} docs/s; {:.2} s CPU (all threads)",
         report.indexed,
         report.seconds,
-        report.docs_per_second(),
+        report.docs_per_second,
         ingest_cpu.as_secs_f64()
     );
     let rest = ingest_cpu

@@ -8,7 +8,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -72,17 +72,8 @@ pub struct IngestReport {
     /// Documents in the index after the commit.
     pub total: u64,
     pub seconds: f64,
-}
-
-impl IngestReport {
-    /// Files parsed per second (indexed plus rejected), the figure that measures the pipeline.
-    pub fn docs_per_second(&self) -> f64 {
-        if self.seconds > 0.0 {
-            self.indexed as f64 / self.seconds
-        } else {
-            0.0
-        }
-    }
+    /// Documents indexed per second of the whole run.
+    pub docs_per_second: f64,
 }
 
 /// Number of candidate files, known before parsing starts (sizes a progress bar).
@@ -133,31 +124,43 @@ pub fn run(
     let settings = settings_fingerprint(&options.parse);
     let fields = opened.fields;
     let first_error: Mutex<Option<tantivy::TantivyError>> = Mutex::new(None);
-    let outcomes: Vec<Outcome> = found
+    let tally = found
         .candidates
         .par_iter()
         .map(|candidate| {
             // A bug must cost one file, never the batch: a panic while handling this file is
             // reported as its rejection and the run goes on.
-            let handled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                let outcome = process(
-                    candidate,
-                    options,
-                    settings,
-                    &previous.fingerprints,
-                    on_event,
-                );
-                if let Outcome::Parsed(article, fingerprint, _) = &outcome {
-                    let doc = index::to_document(article, *fingerprint, &fields);
-                    writer.delete_term(Term::from_field_text(fields.id, &article.id));
-                    if let Err(e) = writer.add_document(doc)
-                        && let Ok(mut slot) = first_error.lock()
-                    {
-                        slot.get_or_insert(e);
+            let handled =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    match process(candidate, options, settings, &previous, on_event) {
+                        Processed::Article(article, fingerprint, warnings) => {
+                            let doc = index::to_document(&article, fingerprint, &fields);
+                            writer.delete_term(Term::from_field_text(fields.id, &article.id));
+                            if let Err(e) = writer.add_document(doc)
+                                && let Ok(mut slot) = first_error.lock()
+                            {
+                                slot.get_or_insert(e);
+                            }
+                            Tally {
+                                indexed: 1,
+                                warnings,
+                                ..Tally::default()
+                            }
+                        }
+                        Processed::Unchanged => Tally {
+                            unchanged: 1,
+                            ..Tally::default()
+                        },
+                        Processed::Rejected => Tally {
+                            rejected: 1,
+                            ..Tally::default()
+                        },
+                        Processed::NotAnArticle => Tally {
+                            skipped: 1,
+                            ..Tally::default()
+                        },
                     }
-                }
-                outcome.without_article()
-            }));
+                }));
             on_event(Event::Done);
             handled.unwrap_or_else(|panic| {
                 on_event(Event::Rejected {
@@ -167,30 +170,27 @@ pub fn run(
                         panic_message(panic.as_ref())
                     ),
                 });
-                Outcome::Rejected
+                Tally {
+                    rejected: 1,
+                    ..Tally::default()
+                }
             })
         })
-        .collect();
+        .reduce(Tally::default, Tally::add);
     if let Some(e) = first_error.into_inner().ok().flatten() {
         return Err(Error::index(&options.index, e));
     }
+    report.indexed = tally.indexed;
+    report.unchanged = tally.unchanged;
+    report.rejected += tally.rejected;
+    report.skipped += tally.skipped;
+    report.warnings = tally.warnings;
 
     let present: HashSet<&str> = found.candidates.iter().map(|c| c.id.as_str()).collect();
-    for id in previous.fingerprints.keys() {
+    for id in previous.keys() {
         if !present.contains(id.as_str()) {
             writer.delete_term(Term::from_field_text(fields.id, id));
             report.removed += 1;
-        }
-    }
-    for outcome in &outcomes {
-        match outcome {
-            Outcome::Parsed(..) | Outcome::Indexed { .. } => report.indexed += 1,
-            Outcome::Unchanged => report.unchanged += 1,
-            Outcome::Rejected => report.rejected += 1,
-            Outcome::NotAnArticle => report.skipped += 1,
-        }
-        if let Outcome::Indexed { warnings } = outcome {
-            report.warnings += warnings;
         }
     }
 
@@ -207,7 +207,13 @@ pub fn run(
         .reader()
         .map(|r| r.searcher().num_docs())
         .map_err(|e| Error::index(&options.index, e))?;
-    report.seconds = round_seconds(started.elapsed());
+    let seconds = started.elapsed().as_secs_f64();
+    report.seconds = (seconds * 1000.0).round() / 1000.0;
+    report.docs_per_second = if seconds > 0.0 {
+        report.indexed as f64 / seconds
+    } else {
+        0.0
+    };
     Ok(report)
 }
 
@@ -219,27 +225,35 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "unknown panic".to_string())
 }
 
-fn round_seconds(d: Duration) -> f64 {
-    (d.as_secs_f64() * 1000.0).round() / 1000.0
+/// What happened to one file, folded into the run's counts as files finish (a per-file list
+/// would grow with the corpus).
+#[derive(Debug, Default, Clone, Copy)]
+struct Tally {
+    indexed: usize,
+    unchanged: usize,
+    rejected: usize,
+    skipped: usize,
+    warnings: usize,
 }
 
-enum Outcome {
-    Parsed(Box<article::Article>, u64, usize),
-    Indexed { warnings: usize },
+impl Tally {
+    fn add(self, other: Tally) -> Tally {
+        Tally {
+            indexed: self.indexed + other.indexed,
+            unchanged: self.unchanged + other.unchanged,
+            rejected: self.rejected + other.rejected,
+            skipped: self.skipped + other.skipped,
+            warnings: self.warnings + other.warnings,
+        }
+    }
+}
+
+/// One file after reading and parsing, before it reaches the writer.
+enum Processed {
+    Article(Box<article::Article>, u64, usize),
     Unchanged,
     Rejected,
     NotAnArticle,
-}
-
-impl Outcome {
-    /// Articles are handed to the writer as soon as they are parsed; only counts are kept, so
-    /// memory does not grow with the corpus.
-    fn without_article(self) -> Outcome {
-        match self {
-            Outcome::Parsed(_, _, warnings) => Outcome::Indexed { warnings },
-            other => other,
-        }
-    }
 }
 
 fn process(
@@ -248,14 +262,14 @@ fn process(
     settings: u64,
     previous: &HashMap<String, u64>,
     on_event: &(dyn Fn(Event) + Sync),
-) -> Outcome {
+) -> Processed {
     let display = discover::display(&candidate.abs);
     let reject = |reason: Rejection| {
         on_event(Event::Rejected {
             path: display.clone(),
             reason: reason.to_string(),
         });
-        Outcome::Rejected
+        Processed::Rejected
     };
     let bytes = match read_limited(&candidate.abs, options.max_file_size) {
         Ok(bytes) => bytes,
@@ -263,7 +277,7 @@ fn process(
     };
     let fingerprint = fnv1a(settings, &bytes);
     if previous.get(&candidate.id) == Some(&fingerprint) {
-        return Outcome::Unchanged;
+        return Processed::Unchanged;
     }
     match article::parse(
         &candidate.id,
@@ -280,9 +294,9 @@ fn process(
                     message,
                 });
             }
-            Outcome::Parsed(Box::new(parsed.article), fingerprint, warnings)
+            Processed::Article(Box::new(parsed.article), fingerprint, warnings)
         }
-        Ok(None) => Outcome::NotAnArticle,
+        Ok(None) => Processed::NotAnArticle,
         Err(reason) => reject(reason),
     }
 }
@@ -298,18 +312,20 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, Rejection> {
     std::fs::read(path).map_err(unreadable)
 }
 
-/// What a previous ingest left: fingerprints of its documents, when they belong to this root.
-struct Previous {
-    fingerprints: HashMap<String, u64>,
-}
-
 #[derive(Serialize, serde::Deserialize)]
 struct CommitPayload {
     root: String,
     format: u32,
 }
 
-fn previous_state(index: &tantivy::Index, path: &Path, root_key: &str) -> Result<Previous, Error> {
+/// What a previous ingest left: the fingerprints of its documents by id. When they belong to
+/// another root every fingerprint is 0, which never matches, so nothing is skipped and every
+/// old id counts as gone.
+fn previous_state(
+    index: &tantivy::Index,
+    path: &Path,
+    root_key: &str,
+) -> Result<HashMap<String, u64>, Error> {
     let fingerprints = index::fingerprints(index).map_err(|e| Error::index(path, e))?;
     let payload = index
         .load_metas()
@@ -317,14 +333,11 @@ fn previous_state(index: &tantivy::Index, path: &Path, root_key: &str) -> Result
         .payload
         .and_then(|p| serde_json::from_str::<CommitPayload>(&p).ok());
     let same_root = payload.is_some_and(|p| p.root == root_key);
-    if same_root || fingerprints.is_empty() {
-        return Ok(Previous { fingerprints });
+    if same_root {
+        return Ok(fingerprints);
     }
-    // The index mirrors one folder: ingesting another folder replaces its contents. Every old
-    // id is "gone", and a fingerprint of 0 never matches, so nothing is skipped.
-    Ok(Previous {
-        fingerprints: fingerprints.into_keys().map(|id| (id, 0)).collect(),
-    })
+    // The index mirrors one folder: ingesting another folder replaces its contents.
+    Ok(fingerprints.into_keys().map(|id| (id, 0)).collect())
 }
 
 fn commit(
@@ -358,7 +371,10 @@ fn writer_error(path: &Path, e: tantivy::TantivyError) -> Error {
 fn settings_fingerprint(parse: &ParseOptions) -> u64 {
     let offset = parse.default_offset.local_minus_utc().to_le_bytes();
     let mut seed = fnv1a(fnv1a(PIPELINE_VERSION, &offset), crate::VERSION.as_bytes());
-    // Other user entities mean other entities and other segmentation.
+    // Another gazetteer or other user entities mean other entities and other segmentation.
+    for text in crate::entities::gazetteer_texts() {
+        seed = fnv1a(seed, text.as_bytes());
+    }
     for entity in parse.linguistics.user_entities() {
         seed = fnv1a(seed, entity.name.as_bytes());
         seed = fnv1a(seed, entity.kind.as_str().as_bytes());

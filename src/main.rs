@@ -83,21 +83,7 @@ fn ingest(args: IngestArgs) -> Result<u8, Error> {
     let report = ingest::run(&options, &on_start, &on_event)?;
     bar.finish_and_clear();
     if args.json {
-        println!(
-            "{}",
-            serde_json::json!({
-                "seen": report.seen,
-                "indexed": report.indexed,
-                "unchanged": report.unchanged,
-                "rejected": report.rejected,
-                "skipped": report.skipped,
-                "removed": report.removed,
-                "warnings": report.warnings,
-                "total": report.total,
-                "seconds": report.seconds,
-                "docs_per_second": report.docs_per_second(),
-            })
-        );
+        println!("{}", serde_json::to_string(&report).unwrap_or_default());
     } else {
         println!("{}", render::ingest_summary(&report));
     }

@@ -183,7 +183,7 @@ pub fn ingest_summary(report: &IngestReport) -> String {
         report.warnings,
         report.total,
         report.seconds,
-        report.docs_per_second()
+        report.docs_per_second
     )
 }
 

@@ -81,7 +81,7 @@ pub fn builtin() -> Vec<UserEntity> {
     out
 }
 
-#[cfg(test)]
+/// The shipped files as (name, text).
 pub fn files() -> &'static [(&'static str, &'static str)] {
     FILES
 }

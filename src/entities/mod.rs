@@ -11,6 +11,12 @@ mod tests;
 
 pub use user::{UserEntity, UserEntityError, parse_user_entities};
 
+/// The texts of the gazetteer compiled into this build: part of every document's fingerprint,
+/// since another gazetteer finds other entities.
+pub fn gazetteer_texts() -> impl Iterator<Item = &'static str> {
+    gazetteer::files().iter().map(|(_, text)| *text)
+}
+
 use gazetteer::Matcher;
 use rules::Span;
 use std::collections::HashMap;
