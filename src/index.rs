@@ -16,7 +16,7 @@ use tantivy::{Index, TantivyDocument};
 use crate::analysis::Linguistics;
 use crate::analysis::{self, Analyzer, BIGRAM_TOKENIZER, JIEBA_TOKENIZER};
 use crate::article::Article;
-use crate::entities::{EntityType, UserEntity, parse_user_entities};
+use crate::entities::{EntityType, UserEntity};
 use crate::error::Error;
 
 /// Bumped whenever the schema or the meaning of a field changes; an index written with another
@@ -288,14 +288,10 @@ pub fn save_user_entities(index: &Path, user: &[UserEntity]) -> Result<(), Error
 /// The dictionary and extractor an index was built with.
 pub fn linguistics_for(index: &Path) -> Result<Arc<Linguistics>, Error> {
     let path = user_entities_path(index);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => {
-            let user = parse_user_entities(&text)
-                .map_err(|e| Error::index(index, format!("{}: {e}", path.display())))?;
-            Ok(Arc::new(Linguistics::new(user)))
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Linguistics::shared()),
-        Err(source) => Err(Error::Io { path, source }),
+    if path.exists() {
+        Ok(Arc::new(Linguistics::from_file(&path)?))
+    } else {
+        Ok(Linguistics::shared())
     }
 }
 

@@ -34,13 +34,6 @@ use crate::snippet::{self, Snippet};
 const TITLE_BOOST: f32 = 3.0;
 /// Words beyond this many are ignored: a pasted paragraph should not cost seconds.
 const MAX_QUERY_WORDS: usize = 32;
-const ENTITY_TYPES: [EntityType; 5] = [
-    EntityType::Per,
-    EntityType::Org,
-    EntityType::Loc,
-    EntityType::Product,
-    EntityType::Work,
-];
 
 /// Upper bound for `-n`.
 pub const MAX_HITS: usize = 10_000;
@@ -148,41 +141,36 @@ impl Searcher {
         let limit = request.limit.min(MAX_HITS);
         let err = |e: tantivy::TantivyError| Error::Query(format!("search failed: {e}"));
 
+        let matching = plan.result_set();
+        let total = searcher.search(&matching, &Count).map_err(err)?;
         let mut ranked: Vec<(f32, DocAddress)> = Vec::new();
-        let total;
         if plan.positives.is_empty() {
             // Filters only: newest first.
-            let query = plan.combine(None);
-            total = searcher.search(&query, &Count).map_err(err)?;
             if limit > 0 {
                 let newest = TopDocs::with_limit(limit)
                     .order_by_fast_field::<tantivy::DateTime>("published", Order::Desc);
                 ranked = searcher
-                    .search(&query, &newest)
+                    .search(&matching, &newest)
                     .map_err(err)?
                     .into_iter()
                     .map(|(_, addr)| (0.0, addr))
                     .collect();
             }
-        } else {
-            let any = plan.combine(Some(Occur::Should));
-            total = searcher.search(&any, &Count).map_err(err)?;
-            if limit > 0 {
-                let all = plan.combine(Some(Occur::Must));
-                ranked = searcher
-                    .search(&all, &TopDocs::with_limit(limit).order_by_score())
+        } else if limit > 0 {
+            let all = plan.combine(Some(Occur::Must));
+            ranked = searcher
+                .search(&all, &TopDocs::with_limit(limit).order_by_score())
+                .map_err(err)?;
+            if ranked.len() < limit && plan.positives.len() > 1 {
+                let seen: HashSet<DocAddress> = ranked.iter().map(|(_, a)| *a).collect();
+                let more = searcher
+                    .search(
+                        &matching,
+                        &TopDocs::with_limit(limit + seen.len()).order_by_score(),
+                    )
                     .map_err(err)?;
-                if ranked.len() < limit && plan.positives.len() > 1 {
-                    let seen: HashSet<DocAddress> = ranked.iter().map(|(_, a)| *a).collect();
-                    let more = searcher
-                        .search(
-                            &any,
-                            &TopDocs::with_limit(limit + seen.len()).order_by_score(),
-                        )
-                        .map_err(err)?;
-                    ranked.extend(more.into_iter().filter(|(_, a)| !seen.contains(a)));
-                    ranked.truncate(limit);
-                }
+                ranked.extend(more.into_iter().filter(|(_, a)| !seen.contains(a)));
+                ranked.truncate(limit);
             }
         }
 
@@ -208,38 +196,40 @@ impl Searcher {
         top: usize,
     ) -> Result<EntityCounts, Error> {
         let started = Instant::now();
-        let everything = request.query.trim().is_empty();
+        // Counting over everything needs no words, which `plan` refuses for searching.
         let query: Box<dyn Query> = match self.plan(request) {
-            Ok(plan) if plan.positives.is_empty() => Box::new(plan.combine(None)),
-            Ok(plan) => Box::new(plan.combine(Some(Occur::Should))),
-            Err(_) if everything => Box::new(AllQuery),
+            Ok(plan) => Box::new(plan.result_set()),
+            Err(_) if request.query.trim().is_empty() => Box::new(AllQuery),
             Err(e) => return Err(e),
         };
         let searcher = self.reader.searcher();
         let err = |e: tantivy::TantivyError| Error::Query(format!("entity count failed: {e}"));
-        let kinds: Vec<EntityType> = match kind {
-            Some(k) => vec![k],
-            None => ENTITY_TYPES.to_vec(),
+        let kinds: &[EntityType] = match &kind {
+            Some(k) => std::slice::from_ref(k),
+            None => &EntityType::ALL,
         };
         let mut collector = FacetCollector::for_field("entity");
-        for k in &kinds {
+        for k in kinds {
             collector.add_facet(Facet::from_path([k.as_str()]));
         }
         let (counts, total) = searcher.search(&query, &(collector, Count)).map_err(err)?;
-        let mut entities = Vec::new();
-        for k in kinds {
-            let parent = Facet::from_path([k.as_str()]);
-            for (facet, documents) in counts.get(&parent.to_path_string()) {
-                let path = facet.to_path();
-                if let Some(name) = path.get(1) {
-                    entities.push(EntityCount {
-                        name: name.to_string(),
-                        kind: k,
-                        documents,
-                    });
-                }
-            }
-        }
+        // The top of each type, merged: the overall top N is among them.
+        let mut entities: Vec<EntityCount> = kinds
+            .iter()
+            .flat_map(|&k| {
+                let parent = Facet::from_path([k.as_str()]).to_path_string();
+                counts
+                    .top_k(&parent, top)
+                    .into_iter()
+                    .filter_map(move |(facet, documents)| {
+                        facet.to_path().get(1).map(|name| EntityCount {
+                            name: name.to_string(),
+                            kind: k,
+                            documents,
+                        })
+                    })
+            })
+            .collect();
         entities.sort_by(|a, b| {
             b.documents
                 .cmp(&a.documents)
@@ -316,6 +306,16 @@ impl Searcher {
 }
 
 impl Plan {
+    /// Every document the request matches: any query word (or everything, when there are only
+    /// filters), within the filters, minus the exclusions. Counts and entity tallies use it.
+    fn result_set(&self) -> BooleanQuery {
+        if self.positives.is_empty() {
+            self.combine(None)
+        } else {
+            self.combine(Some(Occur::Should))
+        }
+    }
+
     /// The whole query with the positives joined by `occur` (None: match everything).
     fn combine(&self, occur: Option<Occur>) -> BooleanQuery {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();

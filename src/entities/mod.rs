@@ -35,6 +35,8 @@ pub enum EntityType {
 }
 
 impl EntityType {
+    pub const ALL: [EntityType; 5] = [Self::Per, Self::Org, Self::Loc, Self::Product, Self::Work];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Per => "PER",
