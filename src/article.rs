@@ -440,7 +440,7 @@ mod tests {
     }
 
     #[test]
-    fn title_falls_back_to_file_name() {
+    fn a_body_is_required_and_file_stems_keep_inner_dots() {
         let p = parse(
             "x/notes.md",
             "x/notes.md",

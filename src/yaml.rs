@@ -20,6 +20,18 @@ pub fn parse_mapping(text: &str, first_line: usize) -> Result<Map<String, Value>
     if text.trim().is_empty() {
         return Ok(Map::new());
     }
+    let aliases = alias_count(text);
+    if aliases > MAX_ALIASES {
+        // The YAML library would stop an alias bomb too, but only after expanding it into
+        // megabytes of nodes; front matter never needs more than a handful of aliases.
+        return Err(YamlError {
+            message: format!(
+                "{aliases} YAML aliases (*name), more than the {MAX_ALIASES} allowed; aliases can expand exponentially"
+            ),
+            line: None,
+            column: None,
+        });
+    }
     let value: yaml_crate::Value = yaml_crate::from_str(text).map_err(|e| {
         let location = e.location();
         let mut message = e.to_string();
@@ -49,6 +61,30 @@ pub fn parse_mapping(text: &str, first_line: usize) -> Result<Map<String, Value>
             column: None,
         }),
     }
+}
+
+/// Aliases a front matter may use. Even nested, this many expand to at most a few thousand
+/// nodes.
+const MAX_ALIASES: usize = 32;
+
+/// Alias references (`*name`) where a YAML value can start: after white space, `[`, `{`, `,`,
+/// `:`, `-` or at a line start. An asterisk inside a plain scalar may be miscounted, which only
+/// matters past the limit.
+fn alias_count(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    (0..bytes.len())
+        .filter(|&i| {
+            bytes[i] == b'*'
+                && bytes
+                    .get(i + 1)
+                    .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+                && (i == 0
+                    || matches!(
+                        bytes[i - 1],
+                        b' ' | b'\t' | b'\n' | b'[' | b'{' | b',' | b':' | b'-'
+                    ))
+        })
+        .count()
 }
 
 /// Adds `by` to every `line N` in a message.
@@ -154,6 +190,25 @@ mod tests {
         let dup = parse_mapping("a: 1\na: 2", 1).unwrap_err();
         assert_eq!(dup.message, "duplicate entry with key \"a\"");
         assert_eq!(dup.line, Some(1), "the mapping that holds the duplicate");
+    }
+
+    #[test]
+    fn many_aliases_are_refused_before_expansion_and_a_few_are_fine() {
+        let few = "base: &b {x: 1}\none: *b\ntwo: [*b, *b]\nnote: 'a *star in text'\n";
+        // Three aliases, and the asterisk in the quoted text counts too: harmless below the limit.
+        assert_eq!(alias_count(few), 4);
+        assert_eq!(parse_mapping(few, 1).unwrap()["two"][1]["x"], 1);
+        let mut bomb = String::from("a: &a [x, x]\n");
+        for (name, prev) in [("b", "a"), ("c", "b"), ("d", "c"), ("e", "d")] {
+            bomb.push_str(&format!(
+                "{name}: &{name} [{}]\n",
+                vec![format!("*{prev}"); 9].join(",")
+            ));
+        }
+        assert_eq!(
+            parse_mapping(&bomb, 1).unwrap_err().message,
+            "36 YAML aliases (*name), more than the 32 allowed; aliases can expand exponentially"
+        );
     }
 
     #[test]

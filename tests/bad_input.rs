@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
 use common::{Workspace, newsidx};
 
 const GOOD_BODY: &str = "<p>央行发布移动支付新规，规范条码支付业务。</p>";
@@ -76,7 +74,7 @@ fn hostile(ws: &Workspace) -> Vec<(&'static str, String)> {
         (
             "bomb.md",
             alias_bomb().into_bytes(),
-            "front matter: repetition limit exceeded",
+            "front matter: 72 YAML aliases (*name), more than the 32 allowed; aliases can expand exponentially",
         ),
         ("empty.md", Vec::new(), "empty file"),
         ("blank.md", b" \n\n\t\n".to_vec(), "empty file"),
@@ -118,17 +116,7 @@ fn each_malformed_file_gets_one_line_and_good_files_are_indexed() {
     good(&ws, "z-good.md");
     let mut expected: Vec<String> = hostile(&ws).into_iter().map(|(_, l)| l).collect();
     expected.sort();
-    let run = newsidx(
-        ws.path(),
-        &[
-            "ingest",
-            "corpus",
-            "--index",
-            "index",
-            "--max-file-size",
-            "1K",
-        ],
-    );
+    let run = ws.ingest_with(&["--max-file-size", "1K"]);
     assert_eq!(run.code, 1);
     assert_eq!(lines(&run.stderr), expected);
     assert!(
@@ -144,17 +132,15 @@ fn each_malformed_file_gets_one_line_and_good_files_are_indexed() {
 }
 
 #[test]
-fn the_alias_bomb_is_refused_quickly() {
+fn the_alias_bomb_is_refused() {
     let ws = Workspace::new();
     ws.write("bomb.md", alias_bomb());
-    let started = Instant::now();
     let run = newsidx(ws.path(), &["inspect", "corpus/bomb.md"]);
     assert_eq!(
         run.stderr,
-        "corpus/bomb.md: front matter: repetition limit exceeded\n"
+        "corpus/bomb.md: front matter: 72 YAML aliases (*name), more than the 32 allowed; aliases can expand exponentially\n"
     );
-    // Generous bound: the point is "no exponential blow-up", not speed.
-    assert!(started.elapsed() < Duration::from_secs(10));
+    // Its time and memory are measured by `cargo run --release --example bench_bad_input`.
 }
 
 #[test]
@@ -204,7 +190,7 @@ fn dates_that_cannot_be_used_are_warnings_not_rejections() {
 }
 
 #[test]
-fn deep_nesting_and_one_huge_line_cost_bounded_time() {
+fn deep_nesting_and_one_huge_line_are_handled() {
     let ws = Workspace::new();
     let page = |tag: &str, depth: usize| {
         format!(
@@ -219,7 +205,6 @@ fn deep_nesting_and_one_huge_line_cost_bounded_time() {
     ws.write("deep-span.html", page("span", 100_000));
     let line = "支付".repeat(10 * 1024 * 1024 / 6); // 10 MB, no line break, no punctuation
     ws.write("line.md", format!("---\ntitle: 长行\n---\n{line}\n"));
-    let started = Instant::now();
     let run = ws.ingest();
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(
@@ -231,11 +216,6 @@ fn deep_nesting_and_one_huge_line_cost_bounded_time() {
             .starts_with("3 files seen, 2 indexed, 0 unchanged, 1 rejected,"),
         "{}",
         run.stdout
-    );
-    assert!(
-        started.elapsed() < Duration::from_secs(120),
-        "took {:?}",
-        started.elapsed()
     );
     assert_eq!(ws.search_paths(&["深层内容"]), vec!["deep-span.html"]);
     assert_eq!(ws.search_paths(&["长行"]), vec!["line.md"]);
@@ -287,10 +267,7 @@ fn strict_commits_nothing_when_anything_is_rejected() {
     assert_eq!(ws.ingest().code, 0);
     good(&ws, "second.md");
     ws.write("bad.md", "---\ntitle: x\n");
-    let run = newsidx(
-        ws.path(),
-        &["ingest", "corpus", "--index", "index", "--strict"],
-    );
+    let run = ws.ingest_with(&["--strict"]);
     assert_eq!(run.code, 2);
     assert_eq!(
         lines(&run.stderr),

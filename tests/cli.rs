@@ -266,19 +266,13 @@ fn reruns_touch_only_what_changed_and_keep_what_broke() {
     ws.article("b.md", "乙", "2021-09-16", "第二篇");
     ws.article("c.md", "丙", "2021-09-17", "第三篇");
     let json = |run: common::Run| run.json();
-    let first = json(newsidx(
-        ws.path(),
-        &["ingest", "corpus", "--index", "index", "--json"],
-    ));
+    let first = json(ws.ingest_with(&["--json"]));
     assert_eq!(
         (first["indexed"].as_u64(), first["total"].as_u64()),
         (Some(3), Some(3))
     );
 
-    let again = json(newsidx(
-        ws.path(),
-        &["ingest", "corpus", "--index", "index", "--json"],
-    ));
+    let again = json(ws.ingest_with(&["--json"]));
     assert_eq!(
         (again["indexed"].as_u64(), again["unchanged"].as_u64()),
         (Some(0), Some(3))
@@ -287,10 +281,7 @@ fn reruns_touch_only_what_changed_and_keep_what_broke() {
     ws.article("a.md", "甲", "2021-09-15", "第一篇修订版");
     std::fs::remove_file(ws.corpus().join("b.md")).unwrap();
     ws.write("c.md", "---\ntitle: broken");
-    let run = newsidx(
-        ws.path(),
-        &["ingest", "corpus", "--index", "index", "--json"],
-    );
+    let run = ws.ingest_with(&["--json"]);
     assert_eq!(run.code, 1);
     let third = run.json();
     assert_eq!(third["indexed"], 1);
@@ -355,17 +346,7 @@ fn user_entities_are_extracted_kept_whole_and_reach_search() {
         "# our own list\n星河云付\tORG\t星河,星河支付\n\n",
     )
     .unwrap();
-    let run = newsidx(
-        ws.path(),
-        &[
-            "ingest",
-            "corpus",
-            "--index",
-            "index",
-            "--entities",
-            "names.tsv",
-        ],
-    );
+    let run = ws.ingest_with(&["--entities", "names.tsv"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let doc = newsidx(
         ws.path(),

@@ -79,7 +79,14 @@ impl Workspace {
     }
 
     pub fn ingest(&self) -> Run {
-        newsidx(self.path(), &["ingest", "corpus", "--index", "index"])
+        self.ingest_with(&[])
+    }
+
+    /// `newsidx ingest corpus --index index` plus `extra` flags.
+    pub fn ingest_with(&self, extra: &[&str]) -> Run {
+        let mut args = vec!["ingest", "corpus", "--index", "index"];
+        args.extend_from_slice(extra);
+        newsidx(self.path(), &args)
     }
 
     /// Runs a JSON search and returns the hit paths in rank order (relative to the corpus).
