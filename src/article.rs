@@ -125,7 +125,7 @@ pub fn parse(
     options: &ParseOptions,
 ) -> Result<Option<Parsed>, Rejection> {
     let decoded = decode::decode(bytes)?;
-    let text = decoded.text.as_str();
+    let text = decoded.as_str();
     if text.trim().is_empty() {
         return Err(Rejection::Empty);
     }

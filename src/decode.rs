@@ -2,24 +2,17 @@
 //! without a label, so the order is: byte-order mark, valid UTF-8, a declared HTML charset that
 //! actually decodes cleanly, then chardetng's guess.
 
-use encoding_rs::{Encoding, UTF_8};
+use encoding_rs::Encoding;
 
 use crate::error::Rejection;
 
-/// Decoded text plus the name of the encoding it came from (for `inspect`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decoded {
-    pub text: String,
-    pub encoding: &'static str,
-}
-
 /// Decodes a whole file. Line ends are normalised to `\n` here so that later stages only ever
 /// see one kind.
-pub fn decode(bytes: &[u8]) -> Result<Decoded, Rejection> {
+pub fn decode(bytes: &[u8]) -> Result<String, Rejection> {
     if bytes.is_empty() {
         return Err(Rejection::Empty);
     }
-    let (text, encoding) = if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+    let text = if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         if had_errors {
             return Err(Rejection::Binary(format!(
@@ -27,20 +20,14 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, Rejection> {
                 enc.name()
             )));
         }
-        (text.into_owned(), enc.name())
+        text.into_owned()
     } else {
         if let Some(reason) = binary_signature(bytes) {
             return Err(Rejection::Binary(reason));
         }
         match std::str::from_utf8(bytes) {
-            Ok(text) => (text.to_string(), UTF_8.name()),
-            Err(_) => {
-                let enc = declared_charset(bytes)
-                    .filter(|enc| decodes_cleanly(enc, bytes))
-                    .unwrap_or_else(|| guess(bytes));
-                let (text, _, _) = enc.decode(bytes);
-                (text.into_owned(), enc.name())
-            }
+            Ok(text) => text.to_string(),
+            Err(_) => decode_legacy(bytes),
         }
     };
     if text.contains('\0') {
@@ -49,10 +36,19 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, Rejection> {
     if let Some(reason) = mostly_control(&text) {
         return Err(Rejection::Binary(reason));
     }
-    Ok(Decoded {
-        text: normalize_newlines(text),
-        encoding,
-    })
+    Ok(normalize_newlines(text))
+}
+
+/// Not UTF-8: the declared charset when it decodes without errors, else chardetng's guess.
+fn decode_legacy(bytes: &[u8]) -> String {
+    if let Some(enc) = declared_charset(bytes) {
+        let (text, _, had_errors) = enc.decode(bytes);
+        if !had_errors {
+            return text.into_owned();
+        }
+    }
+    let (text, _, _) = guess(bytes).decode(bytes);
+    text.into_owned()
 }
 
 /// Magic numbers of formats that are commonly mis-named `.md` or `.html` by scrapers.
@@ -90,11 +86,6 @@ fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-fn decodes_cleanly(enc: &&'static Encoding, bytes: &[u8]) -> bool {
-    let (_, _, had_errors) = enc.decode(bytes);
-    !had_errors
 }
 
 fn guess(bytes: &[u8]) -> &'static Encoding {
@@ -138,36 +129,32 @@ mod tests {
 
     #[test]
     fn utf8_with_and_without_bom() {
-        assert_eq!(decode(TEXT.as_bytes()).unwrap().text, TEXT);
+        assert_eq!(decode(TEXT.as_bytes()).unwrap(), TEXT);
         let mut bom = vec![0xEF, 0xBB, 0xBF];
         bom.extend_from_slice(TEXT.as_bytes());
-        let d = decode(&bom).unwrap();
-        assert_eq!((d.text.as_str(), d.encoding), (TEXT, "UTF-8"));
+        assert_eq!(decode(&bom).unwrap(), TEXT);
     }
 
     #[test]
     fn utf16_with_bom() {
         let mut le = vec![0xFF, 0xFE];
         le.extend(TEXT.encode_utf16().flat_map(u16::to_le_bytes));
-        assert_eq!(decode(&le).unwrap().text, TEXT);
+        assert_eq!(decode(&le).unwrap(), TEXT);
         let mut be = vec![0xFE, 0xFF];
         be.extend(TEXT.encode_utf16().flat_map(u16::to_be_bytes));
-        let d = decode(&be).unwrap();
-        assert_eq!((d.text.as_str(), d.encoding), (TEXT, "UTF-16BE"));
+        assert_eq!(decode(&be).unwrap(), TEXT);
     }
 
     #[test]
     fn unlabelled_gb18030_and_big5_are_detected() {
         let long = TEXT.repeat(3);
         let (gbk, _, _) = encoding_rs::GB18030.encode(&long);
-        let d = decode(&gbk).unwrap();
-        assert_eq!(d.text, long);
-        assert_eq!(d.encoding, "GBK");
+        assert_eq!(decode(&gbk).unwrap(), long);
         let trad =
             "---\ntitle: 行動支付新規\n---\n\n中央銀行發布新規，規範行動支付業務與電子錢包。"
                 .repeat(3);
         let (big5, _, _) = encoding_rs::BIG5.encode(&trad);
-        assert_eq!(decode(&big5).unwrap().text, trad);
+        assert_eq!(decode(&big5).unwrap(), trad);
     }
 
     #[test]
@@ -175,8 +162,11 @@ mod tests {
         let html =
             "<html><head><meta charset=\"gbk\"><title>支付</title></head><body>中文</body></html>";
         let (bytes, _, _) = encoding_rs::GBK.encode(html);
-        let d = decode(&bytes).unwrap();
-        assert_eq!((d.text.as_str(), d.encoding), (html, "GBK"));
+        assert_eq!(declared_charset(&bytes), Some(encoding_rs::GBK));
+        assert_eq!(decode(&bytes).unwrap(), html);
+        let quoted = b"<meta http-equiv='Content-Type' content='text/html; charset=big5'>";
+        assert_eq!(declared_charset(quoted), Some(encoding_rs::BIG5));
+        assert_eq!(declared_charset(b"<meta charset=\"x-unknown\">"), None);
     }
 
     #[test]
@@ -191,7 +181,7 @@ mod tests {
 
     #[test]
     fn crlf_becomes_lf() {
-        assert_eq!(decode(b"a\r\nb\rc").unwrap().text, "a\nb\nc");
+        assert_eq!(decode(b"a\r\nb\rc").unwrap(), "a\nb\nc");
     }
 
     #[test]
