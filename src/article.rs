@@ -298,8 +298,8 @@ impl<'a> Builder<'a> {
                 .into_iter()
                 // The index stores days as instants; years it cannot hold are not dates anyway.
                 .filter(|m| {
-                    pubdate::SUPPORTED_YEARS.contains(&m.value.year())
-                        && pubdate::SUPPORTED_YEARS.contains(&m.end_value.year())
+                    pubdate::supported_year(m.value.year()).is_ok()
+                        && pubdate::supported_year(m.end_value.year()).is_ok()
                 })
                 .map(move |mention| MentionedDate { field, mention })
         };

@@ -197,17 +197,7 @@ fn parse_day(text: &str) -> Result<NaiveDate, String> {
 
 /// Dates the index can hold; asking for others is a mistake worth saying so.
 fn supported(day: NaiveDate) -> Result<(), String> {
-    let years = newsidx::pubdate::SUPPORTED_YEARS;
-    if years.contains(&day.year()) {
-        Ok(())
-    } else {
-        Err(format!(
-            "year {} is outside the supported range {}-{}",
-            day.year(),
-            years.start(),
-            years.end()
-        ))
-    }
+    newsidx::pubdate::supported_year(day.year())
 }
 
 /// `2021`, `2021-09` or `2021-09-17` as its first and last day.

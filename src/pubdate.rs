@@ -75,16 +75,21 @@ pub const SUPPORTED_YEARS: std::ops::RangeInclusive<i32> = 1700..=2200;
 /// Parses a publication date. Zone-less forms are read in `default_offset`.
 pub fn parse(text: &str, default_offset: FixedOffset) -> Result<DateTime<FixedOffset>, String> {
     let date = parse_any(text, default_offset)?;
-    if !SUPPORTED_YEARS.contains(&date.year()) {
-        return Err(format!(
-            "year {} of '{}' is outside the supported range {}-{}",
-            date.year(),
-            text.trim(),
+    supported_year(date.year()).map_err(|e| format!("{e} (in '{}')", text.trim()))?;
+    Ok(date)
+}
+
+/// Whether the index can hold a date of this year; the error says which range it can.
+pub fn supported_year(year: i32) -> Result<(), String> {
+    if SUPPORTED_YEARS.contains(&year) {
+        Ok(())
+    } else {
+        Err(format!(
+            "year {year} is outside the supported range {}-{}",
             SUPPORTED_YEARS.start(),
             SUPPORTED_YEARS.end()
-        ));
+        ))
     }
-    Ok(date)
 }
 
 fn parse_any(text: &str, default_offset: FixedOffset) -> Result<DateTime<FixedOffset>, String> {
@@ -289,7 +294,7 @@ mod tests {
         assert!(parse("yesterday", cst()).is_err());
         assert_eq!(
             parse("2999-01-01", cst()).unwrap_err(),
-            "year 2999 of '2999-01-01' is outside the supported range 1700-2200"
+            "year 2999 is outside the supported range 1700-2200 (in '2999-01-01')"
         );
         assert!(parse("1600-01-01 10:00", cst()).is_err());
     }

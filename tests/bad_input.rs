@@ -172,7 +172,7 @@ fn dates_that_cannot_be_used_are_warnings_not_rejections() {
             "corpus/impossible.md: warning: date: expected a date such as 2021-11-30 17:24, RFC 2822 or RFC 3339, found '2021-02-30 10:00'; indexed without a publication date",
             "corpus/number-title.md: warning: title: expected text, found a number; using it as text",
             "corpus/old.md: warning: date: suspicious date '1850-01-01': year 1850 is before 1900",
-            "corpus/unrepresentable.md: warning: date: year 2999 of '2999-01-01' is outside the supported range 1700-2200; indexed without a publication date",
+            "corpus/unrepresentable.md: warning: date: year 2999 is outside the supported range 1700-2200 (in '2999-01-01'); indexed without a publication date",
         ]
     );
     assert!(
