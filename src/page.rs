@@ -319,33 +319,14 @@ const SOURCE_LABELS: &[&str] = &[
 /// inside a footer, comment or related-article block.
 fn source_by_class(doc: &Html) -> Option<String> {
     const CLASSES: &[&str] = &["source", "article-source", "media-source", "source-name"];
-    const NOT_IN: &[&str] = &[
-        "footer",
-        "comment",
-        "related",
-        "recommend",
-        "list",
-        "share",
-        "nav",
-    ];
     let selector = scraper::Selector::parse("[class]").ok()?;
     doc.select(&selector).find_map(|el| {
         let classes = el.value().attr("class").unwrap_or_default();
         if !classes.split_whitespace().any(|c| CLASSES.contains(&c)) {
             return None;
         }
-        let excluded = std::iter::once(el)
-            .chain(el.ancestors().filter_map(ElementRef::wrap))
-            .any(|e| {
-                let hints = format!(
-                    "{} {}",
-                    e.value().attr("class").unwrap_or_default(),
-                    e.value().attr("id").unwrap_or_default()
-                )
-                .to_ascii_lowercase();
-                NOT_IN.iter().any(|n| hints.contains(n))
-            });
-        if excluded {
+        // The source sits beside the headline, so the header area is not chrome here.
+        if in_negative_area(*el, false) {
             return None;
         }
         let text: String = el.text().collect::<String>();
