@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use newsidx::article::{self, Kind, ParseOptions};
+use newsidx::article::{self, ParseOptions};
 use newsidx::dates;
 use newsidx::ingest::{self, IngestOptions};
 
@@ -81,15 +81,7 @@ fn main() {
     let mut mentions = 0;
     let mut entities = 0;
     for file in &files {
-        let Ok(bytes) = std::fs::read(file) else {
-            continue;
-        };
-        let name = file
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let kind = Kind::from_file_name(&name).unwrap_or(Kind::Sniff);
-        let Ok(Some(parsed)) = article::parse("b", "b", kind, &bytes, &options.parse) else {
+        let Ok(Some(parsed)) = article::parse_file(file, &options.parse) else {
             continue;
         };
         let a = parsed.article;
@@ -138,27 +130,13 @@ fn main() {
     );
 }
 
+/// The articles under `dir`, found as ingest finds them.
 fn article_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path
-                .file_name()
-                .is_some_and(|n| Kind::from_file_name(&n.to_string_lossy()).is_some())
-            {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
+    newsidx::discover::discover(dir, &[])
+        .candidates
+        .into_iter()
+        .map(|c| c.abs)
+        .collect()
 }
 
 /// User plus system CPU time of this process, all threads (Linux `/proc/self/stat`).

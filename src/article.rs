@@ -6,6 +6,7 @@ use chrono::{DateTime, Datelike, FixedOffset};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use std::path::Path;
 use std::sync::Arc;
 
 use crate::analysis::Linguistics;
@@ -13,7 +14,7 @@ use crate::dates::{self, DateMention};
 use crate::entities::Entity;
 use crate::error::Rejection;
 use crate::frontmatter::{self, FrontMatter};
-use crate::{clean, decode, markdown, nesting, page, pubdate};
+use crate::{clean, decode, discover, markdown, nesting, page, pubdate};
 
 /// What a file claims to be, from its name. `Sniff` files (`.txt`, no extension) are articles
 /// only when their content opens with front matter or an HTML document.
@@ -113,6 +114,30 @@ impl Default for ParseOptions {
             linguistics: Linguistics::shared(),
         }
     }
+}
+
+/// Reads a file unless it is over the limit; the size is checked before reading so a huge file
+/// costs nothing.
+pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, Rejection> {
+    let unreadable = |e: std::io::Error| Rejection::Unreadable(e.to_string());
+    let size = std::fs::metadata(path).map_err(unreadable)?.len();
+    if size > limit {
+        return Err(Rejection::TooLarge { size, limit });
+    }
+    std::fs::read(path).map_err(unreadable)
+}
+
+/// Reads and parses a file named on its own (`inspect`, tools): its id and path are the path as
+/// given and its kind comes from its name.
+pub fn parse_file(path: &Path, options: &ParseOptions) -> Result<Option<Parsed>, Rejection> {
+    let shown = discover::display(path);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let kind = Kind::from_file_name(&name).unwrap_or(Kind::Sniff);
+    let bytes = read_limited(path, u64::MAX)?;
+    parse(&shown, &shown, kind, &bytes, options)
 }
 
 /// Parses one file. `Ok(None)` means the file is not an article at all (a `.txt` of notes) and
@@ -389,6 +414,25 @@ mod tests {
         )
         .unwrap()
         .unwrap()
+    }
+
+    #[test]
+    fn read_limited_rejects_large_files_unread() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.md");
+        std::fs::write(&path, vec![b'x'; 100]).unwrap();
+        assert_eq!(
+            read_limited(&path, 99),
+            Err(Rejection::TooLarge {
+                size: 100,
+                limit: 99
+            })
+        );
+        assert_eq!(read_limited(&path, 100).unwrap().len(), 100);
+        assert!(matches!(
+            read_limited(&dir.path().join("missing.md"), 100),
+            Err(Rejection::Unreadable(_))
+        ));
     }
 
     #[test]

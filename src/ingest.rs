@@ -271,7 +271,7 @@ fn process(
         });
         Processed::Rejected
     };
-    let bytes = match read_limited(&candidate.abs, options.max_file_size) {
+    let bytes = match article::read_limited(&candidate.abs, options.max_file_size) {
         Ok(bytes) => bytes,
         Err(reason) => return reject(reason),
     };
@@ -299,17 +299,6 @@ fn process(
         Ok(None) => Processed::NotAnArticle,
         Err(reason) => reject(reason),
     }
-}
-
-/// Reads a file unless it is over the limit; the size is checked before reading so a huge file
-/// costs nothing.
-pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, Rejection> {
-    let unreadable = |e: std::io::Error| Rejection::Unreadable(e.to_string());
-    let size = std::fs::metadata(path).map_err(unreadable)?.len();
-    if size > limit {
-        return Err(Rejection::TooLarge { size, limit });
-    }
-    std::fs::read(path).map_err(unreadable)
 }
 
 #[derive(Serialize, serde::Deserialize)]
@@ -407,24 +396,5 @@ mod tests {
         assert_eq!(fnv1a(0, b""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(fnv1a(0, b"a"), 0xaf63_dc4c_8601_ec8c);
         assert_ne!(fnv1a(1, b"a"), fnv1a(0, b"a"));
-    }
-
-    #[test]
-    fn read_limited_rejects_large_files_unread() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("big.md");
-        std::fs::write(&path, vec![b'x'; 100]).unwrap();
-        assert_eq!(
-            read_limited(&path, 99),
-            Err(Rejection::TooLarge {
-                size: 100,
-                limit: 99
-            })
-        );
-        assert_eq!(read_limited(&path, 100).unwrap().len(), 100);
-        assert!(matches!(
-            read_limited(&dir.path().join("missing.md"), 100),
-            Err(Rejection::Unreadable(_))
-        ));
     }
 }

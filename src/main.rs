@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use cli::{Cli, Command, EntitiesArgs, IngestArgs, InspectArgs, ParseArgs, SearchArgs, exit};
 use newsidx::analysis::Linguistics;
-use newsidx::article::{self, Kind, ParseOptions};
+use newsidx::article::{self, ParseOptions};
 use newsidx::error::Error;
 use newsidx::ingest::{self, Event, IngestOptions};
 use newsidx::search::Searcher;
@@ -139,14 +139,7 @@ fn inspect(args: InspectArgs) -> Result<u8, Error> {
     let mut out = std::io::stdout().lock();
     for file in &args.files {
         let display = newsidx::discover::display(file);
-        let name = file
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let kind = Kind::from_file_name(&name).unwrap_or(Kind::Sniff);
-        let parsed = ingest::read_limited(file, u64::MAX)
-            .and_then(|bytes| article::parse(&display, &display, kind, &bytes, &options));
-        match parsed {
+        match article::parse_file(file, &options) {
             Ok(Some(parsed)) => {
                 for warning in &parsed.warnings {
                     eprintln!(

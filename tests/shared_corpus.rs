@@ -6,14 +6,11 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use newsidx::article::{self, Article, Kind, ParseOptions, Parsed};
+use newsidx::article::{self, Article, ParseOptions, Parsed};
 
 fn parse_file(path: &Path) -> Parsed {
-    let bytes = std::fs::read(path).unwrap();
-    let name = path.file_name().unwrap().to_string_lossy().into_owned();
-    let kind = Kind::from_file_name(&name).unwrap_or(Kind::Sniff);
-    let shown = path.display().to_string();
-    article::parse(&shown, &shown, kind, &bytes, &ParseOptions::default())
+    let shown = path.display();
+    article::parse_file(path, &ParseOptions::default())
         .unwrap_or_else(|e| panic!("{shown}: rejected: {e}"))
         .unwrap_or_else(|| panic!("{shown}: not recognised as an article"))
 }
@@ -101,21 +98,17 @@ fn seed_004_jekyll_shape() {
     );
 }
 
+/// The articles under `dir`, found as ingest finds them (SOURCES.md describes the corpus).
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            files_under(&path, out);
-        } else if Kind::from_file_name(&path.file_name().unwrap().to_string_lossy()).is_some()
-            && path.file_name().is_some_and(|n| n != "SOURCES.md")
-        {
-            out.push(path);
-        }
-    }
+    let found = newsidx::discover::discover(dir, &[]);
+    assert!(found.problems.is_empty(), "{:?}", found.problems);
+    out.extend(
+        found
+            .candidates
+            .into_iter()
+            .map(|c| c.abs)
+            .filter(|p| p.file_name().is_some_and(|n| n != "SOURCES.md")),
+    );
 }
 
 /// Does the file's own metadata carry a publication date? (front matter `date:` with digits

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use newsidx::article::{self, Article, Kind, ParseOptions};
+use newsidx::article::{self, Article, ParseOptions};
 
 /// `--shared DIR`, else `../shared` next to the crate.
 pub fn shared_dir(args: &[String]) -> PathBuf {
@@ -32,17 +32,10 @@ pub fn gold_lines(shared: &Path, name: &str) -> Result<Vec<serde_json::Value>, S
 
 /// The article exactly as ingest would index it.
 pub fn parse(path: &Path) -> Result<Article, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let kind = Kind::from_file_name(&name).unwrap_or(Kind::Sniff);
-    let shown = path.display().to_string();
-    match article::parse(&shown, &shown, kind, &bytes, &ParseOptions::default()) {
+    match article::parse_file(path, &ParseOptions::default()) {
         Ok(Some(parsed)) => Ok(parsed.article),
-        Ok(None) => Err(format!("{shown}: not an article")),
-        Err(e) => Err(format!("{shown}: {e}")),
+        Ok(None) => Err(format!("{}: not an article", path.display())),
+        Err(e) => Err(format!("{}: {e}", path.display())),
     }
 }
 
