@@ -10,25 +10,9 @@ use std::time::Instant;
 
 use newsidx::article::{self, Kind, ParseOptions};
 
-fn alias_bomb() -> String {
-    let mut yaml = String::from(
-        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
-    );
-    let names = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
-    for pair in names.windows(2) {
-        let refs = vec![format!("*{}", pair[0]); 9].join(",");
-        yaml.push_str(&format!("{}: &{} [{refs}]\n", pair[1], pair[1]));
-    }
-    format!("---\n{yaml}title: x\n---\nbody\n")
-}
-
-fn nested(tag: &str, depth: usize) -> String {
-    format!(
-        "<!DOCTYPE html><html><head><title>深层页面</title></head><body>{}深层内容{}</body></html>",
-        format!("<{tag}>").repeat(depth),
-        format!("</{tag}>").repeat(depth)
-    )
-}
+#[path = "../tests/common/hostile.rs"]
+mod hostile;
+use hostile::{alias_bomb, nested_page};
 
 /// Peak resident memory of this process so far, in MB (Linux `/proc/self/status`).
 fn peak_mb() -> f64 {
@@ -66,10 +50,10 @@ fn main() {
             b"---\ntitle: a\n---\nbody\0more\n".to_vec()
         }),
         ("100,000 nested <div>", Kind::Html, || {
-            nested("div", 100_000).into_bytes()
+            nested_page("div", 100_000).into_bytes()
         }),
         ("100,000 nested <span>", Kind::Html, || {
-            nested("span", 100_000).into_bytes()
+            nested_page("span", 100_000).into_bytes()
         }),
         ("10 MB unbroken line", Kind::Markdown, || {
             format!(

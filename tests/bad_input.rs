@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::hostile::{alias_bomb, nested_page};
 use common::{Workspace, newsidx};
 
 const GOOD_BODY: &str = "<p>央行发布移动支付新规，规范条码支付业务。</p>";
@@ -19,18 +20,6 @@ fn lines(stderr: &str) -> Vec<String> {
     let mut lines: Vec<String> = stderr.lines().map(str::to_string).collect();
     lines.sort();
     lines
-}
-
-fn alias_bomb() -> String {
-    let mut yaml = String::from(
-        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
-    );
-    let names = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
-    for pair in names.windows(2) {
-        let refs = vec![format!("*{}", pair[0]); 9].join(",");
-        yaml.push_str(&format!("{}: &{} [{refs}]\n", pair[1], pair[1]));
-    }
-    format!("---\n{yaml}title: x\n---\nbody\n")
 }
 
 /// Every malformed and hostile file of the issue, each with its exact message.
@@ -192,17 +181,10 @@ fn dates_that_cannot_be_used_are_warnings_not_rejections() {
 #[test]
 fn deep_nesting_and_one_huge_line_are_handled() {
     let ws = Workspace::new();
-    let page = |tag: &str, depth: usize| {
-        format!(
-            "<!DOCTYPE html><html><head><title>深层页面</title></head><body>{}深层内容{}</body></html>",
-            format!("<{tag}>").repeat(depth),
-            format!("</{tag}>").repeat(depth)
-        )
-    };
     // Block containers make the HTML parser quadratic: refused up front.
-    ws.write("deep-div.html", page("div", 100_000));
+    ws.write("deep-div.html", nested_page("div", 100_000));
     // Inline nesting parses in linear time: indexed.
-    ws.write("deep-span.html", page("span", 100_000));
+    ws.write("deep-span.html", nested_page("span", 100_000));
     let line = "支付".repeat(10 * 1024 * 1024 / 6); // 10 MB, no line break, no punctuation
     ws.write("line.md", format!("---\ntitle: 长行\n---\n{line}\n"));
     let run = ws.ingest();
