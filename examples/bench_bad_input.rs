@@ -8,7 +8,8 @@
 
 use std::time::Instant;
 
-use newsidx::article::{self, Kind, ParseOptions};
+use newsidx::ingest::article::{self, ParseOptions};
+use newsidx::read::Kind;
 
 #[path = "../tests/common/hostile.rs"]
 mod hostile;
@@ -68,7 +69,7 @@ fn main() {
         let bytes = make();
         let started = Instant::now();
         let outcome = match article::parse("f", "f", kind, &bytes, &options) {
-            Ok(Some(p)) => format!("indexed, body {} bytes", p.article.body.len()),
+            Ok(Some(p)) => format!("indexed, body {} bytes", p.article.document.body.len()),
             Ok(None) => "not an article".to_string(),
             Err(e) => format!("rejected: {e}"),
         };

@@ -12,8 +12,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use newsidx::article::{self, ParseOptions};
-use newsidx::dates;
+use newsidx::analyse::dates;
+use newsidx::ingest::article::{self, ParseOptions};
 use newsidx::ingest::{self, IngestOptions};
 
 fn main() {
@@ -75,30 +75,7 @@ fn main() {
     };
     let ingest_cpu = process_cpu().saturating_sub(cpu_before);
 
-    // Extraction alone, on the same articles, single-threaded.
-    let mut date_time = Duration::ZERO;
-    let mut entity_time = Duration::ZERO;
-    let mut mentions = 0;
-    let mut entities = 0;
-    for file in &files {
-        let Ok(Some(parsed)) = article::parse_file(file, &options.parse) else {
-            continue;
-        };
-        let a = parsed.article;
-        let day = a.published.map(|d| d.date_naive());
-        let started = Instant::now();
-        for _ in 0..copies {
-            mentions += dates::extract_dates(&a.title, day).len()
-                + dates::extract_dates(&a.body, day).len();
-        }
-        date_time += started.elapsed();
-        let started = Instant::now();
-        for _ in 0..copies {
-            entities += options.parse.linguistics.entities(&a.title, &a.body).len();
-        }
-        entity_time += started.elapsed();
-    }
-
+    let extraction = time_extraction(&files, copies, &options.parse);
     println!(
         "corpus: {} files ({} copies of {})",
         report.seen,
@@ -112,6 +89,12 @@ fn main() {
         report.docs_per_second,
         ingest_cpu.as_secs_f64()
     );
+    let Extraction {
+        date_time,
+        entity_time,
+        mentions,
+        entities,
+    } = extraction;
     let rest = ingest_cpu
         .saturating_sub(date_time)
         .saturating_sub(entity_time)
@@ -130,9 +113,45 @@ fn main() {
     );
 }
 
+/// Extraction alone, on the same articles, single-threaded.
+struct Extraction {
+    date_time: Duration,
+    entity_time: Duration,
+    mentions: usize,
+    entities: usize,
+}
+
+fn time_extraction(files: &[PathBuf], copies: usize, options: &ParseOptions) -> Extraction {
+    let mut out = Extraction {
+        date_time: Duration::ZERO,
+        entity_time: Duration::ZERO,
+        mentions: 0,
+        entities: 0,
+    };
+    for file in files {
+        let Ok(Some(parsed)) = article::parse_file(file, options) else {
+            continue;
+        };
+        let a = parsed.article.document;
+        let day = a.published.map(|d| d.date_naive());
+        let started = Instant::now();
+        for _ in 0..copies {
+            out.mentions += dates::extract_dates(&a.title, day).len()
+                + dates::extract_dates(&a.body, day).len();
+        }
+        out.date_time += started.elapsed();
+        let started = Instant::now();
+        for _ in 0..copies {
+            out.entities += options.linguistics.entities(&a.title, &a.body).len();
+        }
+        out.entity_time += started.elapsed();
+    }
+    out
+}
+
 /// The articles under `dir`, found as ingest finds them.
 fn article_files(dir: &Path) -> Vec<PathBuf> {
-    newsidx::discover::discover(dir, &[])
+    newsidx::read::discover::discover(dir, &[])
         .candidates
         .into_iter()
         .map(|c| c.abs)

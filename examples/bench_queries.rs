@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use newsidx::article::ParseOptions;
+use newsidx::ingest::ParseOptions;
 use newsidx::ingest::{self, IngestOptions};
 use newsidx::search::{SearchRequest, Searcher};
 

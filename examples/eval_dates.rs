@@ -37,7 +37,7 @@ fn main() {
                 continue;
             }
         };
-        let ours = article.published.map(|d| d.to_rfc3339());
+        let ours = article.document.published.map(|d| d.to_rfc3339());
         if ours.as_deref() != record["published"].as_str() {
             published_differs.push(format!(
                 "{file}: ours {ours:?}, gold {}",
@@ -54,7 +54,7 @@ fn main() {
             })
             .collect();
         let mut false_positives = Vec::new();
-        for found in &article.dates {
+        for found in &article.analysis.dates {
             let m = &found.mention;
             let granularity = serde_json::to_value(m.granularity)
                 .ok()

@@ -13,7 +13,7 @@ mod support;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use newsidx::analysis::Linguistics;
+use newsidx::analyse::Linguistics;
 use support::Counts;
 use unicode_normalization::UnicodeNormalization;
 
@@ -140,9 +140,10 @@ fn main() {
             })
             .collect();
         let started = Instant::now();
-        let _ = linguistics.entities(&article.title, &article.body);
+        let _ = linguistics.entities(&article.document.title, &article.document.body);
         extraction += started.elapsed();
         let got: Vec<Named> = article
+            .analysis
             .entities
             .iter()
             .map(|e| {
@@ -157,7 +158,7 @@ fn main() {
         for (k, c) in p {
             per.entry(k).or_default().add(c);
         }
-        let text = format!("{}\n{}", article.title, article.body);
+        let text = format!("{}\n{}", article.document.title, article.document.body);
         let (bu, bt, bp, _, _) = score(&jieba_baseline(&raw_jieba, &text), &want);
         base_totals[0].add(bu);
         base_totals[1].add(bt);

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use chrono::{Datelike, NaiveDate};
 use clap::{Args, Parser, Subcommand};
-use newsidx::entities::EntityType;
+use newsidx::analyse::entities::EntityType;
 use newsidx::search::SearchRequest;
 
 /// Exit codes, documented in README.md.
@@ -197,7 +197,7 @@ fn parse_day(text: &str) -> Result<NaiveDate, String> {
 
 /// Dates the index can hold; asking for others is a mistake worth saying so.
 fn supported(day: NaiveDate) -> Result<(), String> {
-    newsidx::pubdate::supported_year(day.year())
+    newsidx::years::supported_year(day.year())
 }
 
 /// `2021`, `2021-09` or `2021-09-17` as its first and last day.

@@ -11,12 +11,12 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::sync::Arc;
 
 use cli::{Cli, Command, EntitiesArgs, IngestArgs, InspectArgs, ParseArgs, SearchArgs, exit};
-use newsidx::analysis::Linguistics;
-use newsidx::article::{self, ParseOptions};
+use newsidx::analyse::Linguistics;
 use newsidx::error::Error;
-use newsidx::ingest::{self, Event, IngestOptions};
+use newsidx::ingest::{self, Event, IngestOptions, ParseOptions};
+use newsidx::read::{ReadOptions, pubdate};
 use newsidx::search::Searcher;
-use newsidx::{config, pubdate, render};
+use newsidx::{config, render};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -44,9 +44,11 @@ fn parse_options(args: &ParseArgs) -> Result<ParseOptions, Error> {
         None => Linguistics::shared(),
     };
     Ok(ParseOptions {
-        default_offset,
+        read: ReadOptions {
+            default_offset,
+            ..ReadOptions::default()
+        },
         linguistics,
-        ..ParseOptions::default()
     })
 }
 
@@ -138,8 +140,8 @@ fn inspect(args: InspectArgs) -> Result<u8, Error> {
     let mut code = exit::OK;
     let mut out = std::io::stdout().lock();
     for file in &args.files {
-        let display = newsidx::discover::display(file);
-        match article::parse_file(file, &options) {
+        let display = newsidx::read::discover::display(file);
+        match ingest::article::parse_file(file, &options) {
             Ok(Some(parsed)) => {
                 for warning in &parsed.warnings {
                     eprintln!(

@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 
 use crate::ingest::IngestReport;
+use crate::search::snippet::Snippet;
 use crate::search::{EntityCounts, Hit, SearchResults};
-use crate::snippet::Snippet;
 
 /// Replaces control characters (C0, DEL, C1) and bidirectional overrides with U+FFFD, and line
 /// breaks with spaces.

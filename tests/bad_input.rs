@@ -433,7 +433,7 @@ fn terminal_output_cannot_carry_escape_sequences() {
 
 #[test]
 fn a_folder_that_disappears_mid_walk_is_reported_and_the_walk_goes_on() {
-    use newsidx::discover::{Found, walk};
+    use newsidx::read::discover::{Found, walk};
     let ws = Workspace::new();
     good(&ws, "a.md");
     good(&ws, "b/c.md");

@@ -299,7 +299,7 @@ fn reruns_touch_only_what_changed_and_keep_what_broke() {
 #[test]
 fn a_second_concurrent_ingest_is_refused() {
     let ws = payments();
-    let analyzer = newsidx::analysis::Linguistics::shared().analyzer.clone();
+    let analyzer = newsidx::analyse::Linguistics::shared().analyzer.clone();
     let opened = newsidx::index::open(&ws.path().join("index"), &analyzer).unwrap();
     let _writer: tantivy::IndexWriter = opened.index.writer(15_000_000).unwrap();
     let run = ws.ingest();

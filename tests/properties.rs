@@ -4,7 +4,8 @@
 //! literal text such as `&lt;script&gt;` or a Markdown code span is content that may read
 //! `<script` after cleaning; the generator does not produce those.
 
-use newsidx::article::{self, Kind, ParseOptions};
+use newsidx::ingest::article::{self, ParseOptions};
+use newsidx::read::Kind;
 use proptest::prelude::*;
 
 fn kind(k: u8) -> Kind {
@@ -98,8 +99,8 @@ proptest! {
             (Kind::Markdown, format!("---\ntitle: t\n---\n<p>正文</p>{html}"))
         };
         if let Ok(Some(parsed)) = article::parse("f", "f", kind, text.as_bytes(), &ParseOptions::default()) {
-            let body = parsed.article.body.to_ascii_lowercase();
-            prop_assert!(!body.contains("<script"), "body: {:?}", parsed.article.body);
+            let body = parsed.article.document.body.to_ascii_lowercase();
+            prop_assert!(!body.contains("<script"), "body: {:?}", parsed.article.document.body);
         }
     }
 }

@@ -6,7 +6,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use newsidx::article::{self, Article, ParseOptions, Parsed};
+use newsidx::ingest::article::{self, ParseOptions, Parsed};
+use newsidx::read::Document;
 
 fn parse_file(path: &Path) -> Parsed {
     let shown = path.display();
@@ -15,7 +16,7 @@ fn parse_file(path: &Path) -> Parsed {
         .unwrap_or_else(|| panic!("{shown}: not recognised as an article"))
 }
 
-fn lines(a: &Article) -> (String, String) {
+fn lines(a: &Document) -> (String, String) {
     let mut lines = a.body.lines().filter(|l| !l.trim().is_empty());
     let first = lines.next().unwrap_or_default().to_string();
     let last = lines.next_back().unwrap_or_default().to_string();
@@ -28,7 +29,7 @@ fn seed_000_hexo_shape() {
         return;
     };
     let p = parse_file(&shared.join("seeds/000_63eb8af219813993.txt"));
-    let a = &p.article;
+    let a = &p.article.document;
     assert_eq!(a.title, "能在微信中调用支付宝付款了？但仅限它");
     let published = a.published.unwrap();
     assert_eq!(published.to_rfc3339(), "2021-11-30T17:24:02+00:00");
@@ -58,7 +59,7 @@ fn seed_004_jekyll_shape() {
         return;
     };
     let p = parse_file(&shared.join("seeds/004_193d3b8eb732d983.txt"));
-    let a = &p.article;
+    let a = &p.article.document;
     assert_eq!(
         a.title,
         "“互联互通”新进展：微信可直接打开淘宝链接购买 但用不了微信支付"
@@ -100,7 +101,7 @@ fn seed_004_jekyll_shape() {
 
 /// The articles under `dir`, found as ingest finds them (SOURCES.md describes the corpus).
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
-    let found = newsidx::discover::discover(dir, &[]);
+    let found = newsidx::read::discover::discover(dir, &[]);
     assert!(found.problems.is_empty(), "{:?}", found.problems);
     out.extend(
         found
@@ -135,7 +136,7 @@ fn every_shared_article_parses_clean() {
     let mut problems = Vec::new();
     for path in &files {
         let p = parse_file(path);
-        let a = &p.article;
+        let a = &p.article.document;
         let shown = path.display();
         if a.title.trim().is_empty() {
             problems.push(format!("{shown}: empty title"));
@@ -174,13 +175,17 @@ fn the_file_with_an_empty_title_and_offset_only_date_is_indexed_with_warnings() 
     let p = parse_file(&shared.join("corpus/finews/-202205262391921712.md"));
     // No usable front-matter date: the day in the file name stands in, with a warning.
     assert_eq!(
-        p.article.published.map(|d| d.to_rfc3339()).as_deref(),
+        p.article
+            .document
+            .published
+            .map(|d| d.to_rfc3339())
+            .as_deref(),
         Some("2022-05-26T00:00:00+08:00")
     );
     assert!(
-        p.article.title.starts_with("据霍尼韦尔官网消息"),
+        p.article.document.title.starts_with("据霍尼韦尔官网消息"),
         "{}",
-        p.article.title
+        p.article.document.title
     );
     assert_eq!(p.warnings.len(), 2, "{:?}", p.warnings);
     assert!(p.warnings[0].starts_with("title: empty; using"));
@@ -207,7 +212,7 @@ fn html_publication_dates_match_the_gold_file() {
         }
         let expected =
             chrono::DateTime::parse_from_rfc3339(record["published"].as_str().unwrap()).unwrap();
-        let got = parse_file(&shared.join(file)).article.published;
+        let got = parse_file(&shared.join(file)).article.document.published;
         checked += 1;
         if got != Some(expected) {
             wrong.push(format!("{file}: expected {expected}, got {got:?}"));

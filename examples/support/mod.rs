@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use newsidx::article::{self, Article, ParseOptions};
+use newsidx::ingest::article::{self, Article, ParseOptions};
 
 /// `--shared DIR`, else `../shared` next to the crate.
 pub fn shared_dir(args: &[String]) -> PathBuf {

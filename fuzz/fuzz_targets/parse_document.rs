@@ -3,7 +3,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use newsidx::article::{self, Kind, ParseOptions, TextField};
+use newsidx::analyse::TextField;
+use newsidx::ingest::article::{self, ParseOptions};
+use newsidx::read::Kind;
 
 fuzz_target!(|data: &[u8]| {
     let Some((first, bytes)) = data.split_first() else {
@@ -15,10 +17,10 @@ fuzz_target!(|data: &[u8]| {
         _ => Kind::Sniff,
     };
     if let Ok(Some(parsed)) = article::parse("f", "f", kind, bytes, &ParseOptions::default()) {
-        let a = &parsed.article;
+        let a = &parsed.article.document;
         assert!(!a.title.trim().is_empty());
         assert!(!a.body.trim().is_empty());
-        for d in &a.dates {
+        for d in &parsed.article.analysis.dates {
             let text = match d.field {
                 TextField::Title => &a.title,
                 TextField::Body => &a.body,
@@ -26,6 +28,6 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(text.get(d.mention.start..d.mention.end), Some(d.mention.text.as_str()));
             assert!(d.mention.value <= d.mention.end_value);
         }
-        assert!(serde_json::to_string(a).is_ok());
+        assert!(serde_json::to_string(&parsed.article).is_ok());
     }
 });

@@ -5,8 +5,9 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use newsidx::analysis::{self, Linguistics};
-use newsidx::article::{self, Kind, ParseOptions};
+use newsidx::analyse::{Linguistics, text};
+use newsidx::ingest::article::{self, ParseOptions};
+use newsidx::read::Kind;
 use newsidx::search::{SearchRequest, Searcher};
 
 const ARTICLES: &[&str] = &[
@@ -26,7 +27,7 @@ fn searcher() -> &'static Searcher {
                 .expect("fixture parses")
                 .expect("fixture is an article");
             writer
-                .add_document(newsidx::index::to_document(&parsed.article, 1, &opened.fields))
+                .add_document(newsidx::index::to_document(&parsed.article.document, &parsed.article.analysis, 1, &opened.fields))
                 .expect("add");
         }
         writer.commit().expect("commit");
@@ -38,7 +39,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(query) = std::str::from_utf8(data) else {
         return;
     };
-    for clause in newsidx::query::parse(query) {
+    for clause in newsidx::search::query::parse(query) {
         assert!(!clause.text.is_empty());
     }
     for token in analysis::bigrams(query) {

@@ -2,6 +2,7 @@
 //! written in are both kept: the instant orders and filters, the offset decides which calendar
 //! day "昨日" means.
 
+use crate::years::supported_year;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
 
 /// Zone-less dates are read in this offset unless `--default-tz` says otherwise: the corpus is
@@ -69,27 +70,11 @@ const NAIVE_FORMATS: &[&str] = &[
 
 const DATE_FORMATS: &[&str] = &["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"];
 
-/// Years the index can store: tantivy keeps instants as i64 nanoseconds (about 1677 to 2262).
-pub const SUPPORTED_YEARS: std::ops::RangeInclusive<i32> = 1700..=2200;
-
 /// Parses a publication date. Zone-less forms are read in `default_offset`.
 pub fn parse(text: &str, default_offset: FixedOffset) -> Result<DateTime<FixedOffset>, String> {
     let date = parse_any(text, default_offset)?;
     supported_year(date.year()).map_err(|e| format!("{e} (in '{}')", text.trim()))?;
     Ok(date)
-}
-
-/// Whether the index can hold a date of this year; the error says which range it can.
-pub fn supported_year(year: i32) -> Result<(), String> {
-    if SUPPORTED_YEARS.contains(&year) {
-        Ok(())
-    } else {
-        Err(format!(
-            "year {year} is outside the supported range {}-{}",
-            SUPPORTED_YEARS.start(),
-            SUPPORTED_YEARS.end()
-        ))
-    }
 }
 
 fn parse_any(text: &str, default_offset: FixedOffset) -> Result<DateTime<FixedOffset>, String> {

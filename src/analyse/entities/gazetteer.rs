@@ -13,51 +13,87 @@ use std::collections::HashMap;
 const FILES: &[(&str, &str)] = &[
     (
         "loc_china.tsv",
-        include_str!("../../data/gazetteer/loc_china.tsv"),
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/gazetteer/loc_china.tsv"
+        )),
     ),
     (
         "loc_world.tsv",
-        include_str!("../../data/gazetteer/loc_world.tsv"),
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/gazetteer/loc_world.tsv"
+        )),
     ),
     (
         "org_gov.tsv",
-        include_str!("../../data/gazetteer/org_gov.tsv"),
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/gazetteer/org_gov.tsv"
+        )),
     ),
     (
         "org_company.tsv",
-        include_str!("../../data/gazetteer/org_company.tsv"),
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/gazetteer/org_company.tsv"
+        )),
     ),
     (
         "org_media.tsv",
-        include_str!("../../data/gazetteer/org_media.tsv"),
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/gazetteer/org_media.tsv"
+        )),
     ),
     (
         "product.tsv",
-        include_str!("../../data/gazetteer/product.tsv"),
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/gazetteer/product.tsv"
+        )),
     ),
     (
         "loc_china_more.tsv",
-        include_str!("../../data/gazetteer/loc_china_more.tsv"),
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/gazetteer/loc_china_more.tsv"
+        )),
     ),
     (
         "loc_world_capitals.tsv",
-        include_str!("../../data/gazetteer/loc_world_capitals.tsv"),
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/gazetteer/loc_world_capitals.tsv"
+        )),
     ),
     (
         "loc_world_subdivisions.tsv",
-        include_str!("../../data/gazetteer/loc_world_subdivisions.tsv"),
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/gazetteer/loc_world_subdivisions.tsv"
+        )),
     ),
     (
         "org_company_more.tsv",
-        include_str!("../../data/gazetteer/org_company_more.tsv"),
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/gazetteer/org_company_more.tsv"
+        )),
     ),
     (
         "org_media_more.tsv",
-        include_str!("../../data/gazetteer/org_media_more.tsv"),
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/gazetteer/org_media_more.tsv"
+        )),
     ),
     (
         "product_more.tsv",
-        include_str!("../../data/gazetteer/product_more.tsv"),
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/gazetteer/product_more.tsv"
+        )),
     ),
 ];
 

@@ -1,5 +1,5 @@
-//! The ingest pipeline: discover -> read -> parse (in parallel) -> index (one writer, one
-//! commit). The index mirrors one folder: a rerun re-parses only files whose bytes or parse
+//! The orchestrator, the only module where read, analyse and index meet: discover -> read ->
+//! analyse (in parallel, [`article`]) -> index (one writer, one commit). The index mirrors one folder: a rerun re-parses only files whose bytes or parse
 //! settings changed, deletes documents whose files are gone, and keeps the indexed version of
 //! a file that has become unreadable or malformed. Tantivy's commit is atomic and its writer
 //! lock refuses a second concurrent ingest, so a crash or an overlapping cron run never leaves
@@ -14,10 +14,13 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
-use crate::article::{self, ParseOptions};
-use crate::discover::{self, Candidate};
+pub mod article;
+
 use crate::error::{Error, Rejection};
-use crate::index;
+use crate::index::{self, state};
+use crate::read::discover::{self, Candidate};
+
+pub use article::{Article, ParseOptions, Parsed};
 
 /// Files over this size are rejected unread; news articles are kilobytes, so anything larger is
 /// a mis-saved archive or a dump that would only stall the batch.
@@ -110,89 +113,28 @@ pub fn run(
     let mut report = IngestReport {
         seen: found.candidates.len(),
         skipped: found.skipped,
+        rejected: found.problems.len(),
         ..IngestReport::default()
     };
     for (path, reason) in &found.problems {
-        report.rejected += 1;
         on_event(Event::Rejected {
             path: path.clone(),
             reason: reason.clone(),
         });
     }
     on_start(found.candidates.len());
-
-    let settings = settings_fingerprint(&options.parse);
-    let fields = opened.fields;
-    let first_error: Mutex<Option<tantivy::TantivyError>> = Mutex::new(None);
-    let tally = found
-        .candidates
-        .par_iter()
-        .map(|candidate| {
-            // A bug must cost one file, never the batch: a panic while handling this file is
-            // reported as its rejection and the run goes on.
-            let handled =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    match process(candidate, options, settings, &previous, on_event) {
-                        Processed::Article(article, fingerprint, warnings) => {
-                            let doc = index::to_document(&article, fingerprint, &fields);
-                            writer.delete_term(Term::from_field_text(fields.id, &article.id));
-                            if let Err(e) = writer.add_document(doc)
-                                && let Ok(mut slot) = first_error.lock()
-                            {
-                                slot.get_or_insert(e);
-                            }
-                            Tally {
-                                indexed: 1,
-                                warnings,
-                                ..Tally::default()
-                            }
-                        }
-                        Processed::Unchanged => Tally {
-                            unchanged: 1,
-                            ..Tally::default()
-                        },
-                        Processed::Rejected => Tally {
-                            rejected: 1,
-                            ..Tally::default()
-                        },
-                        Processed::NotAnArticle => Tally {
-                            skipped: 1,
-                            ..Tally::default()
-                        },
-                    }
-                }));
-            on_event(Event::Done);
-            handled.unwrap_or_else(|panic| {
-                on_event(Event::Rejected {
-                    path: discover::display(&candidate.abs),
-                    reason: format!(
-                        "internal error while parsing (a newsidx bug; please report it): {}",
-                        panic_message(panic.as_ref())
-                    ),
-                });
-                Tally {
-                    rejected: 1,
-                    ..Tally::default()
-                }
-            })
-        })
-        .reduce(Tally::default, Tally::add);
-    if let Some(e) = first_error.into_inner().ok().flatten() {
-        return Err(Error::index(&options.index, e));
-    }
-    report.indexed = tally.indexed;
-    report.unchanged = tally.unchanged;
-    report.rejected += tally.rejected;
-    report.skipped += tally.skipped;
-    report.warnings = tally.warnings;
-
-    let present: HashSet<&str> = found.candidates.iter().map(|c| c.id.as_str()).collect();
-    for id in previous.keys() {
-        if !present.contains(id.as_str()) {
-            writer.delete_term(Term::from_field_text(fields.id, id));
-            report.removed += 1;
-        }
-    }
+    let batch = Batch {
+        options,
+        settings: settings_fingerprint(&options.parse),
+        previous: &previous,
+        writer: &writer,
+        fields: opened.fields,
+        first_error: Mutex::new(None),
+        on_event,
+    };
+    let tally = batch.index_all(&found.candidates)?;
+    tally.add_to(&mut report);
+    report.removed = delete_vanished(&writer, opened.fields.id, &previous, &found.candidates);
 
     if options.strict && report.rejected > 0 {
         // Dropping the writer without committing discards everything this run added.
@@ -201,20 +143,130 @@ pub fn run(
         });
     }
     commit(writer, &options.index, &root_key)?;
-    index::save_user_entities(&options.index, linguistics.user_entities())?;
+    state::save_user_entities(&options.index, linguistics.user_entities())?;
     report.total = opened
         .index
         .reader()
         .map(|r| r.searcher().num_docs())
         .map_err(|e| Error::index(&options.index, e))?;
-    let seconds = started.elapsed().as_secs_f64();
-    report.seconds = (seconds * 1000.0).round() / 1000.0;
-    report.docs_per_second = if seconds > 0.0 {
-        report.indexed as f64 / seconds
-    } else {
-        0.0
-    };
+    report.set_timing(started.elapsed().as_secs_f64());
     Ok(report)
+}
+
+impl IngestReport {
+    fn set_timing(&mut self, seconds: f64) {
+        self.seconds = (seconds * 1000.0).round() / 1000.0;
+        self.docs_per_second = if seconds > 0.0 {
+            self.indexed as f64 / seconds
+        } else {
+            0.0
+        };
+    }
+}
+
+/// Deletes the documents whose files are gone; returns how many.
+fn delete_vanished(
+    writer: &IndexWriter<TantivyDocument>,
+    id_field: tantivy::schema::Field,
+    previous: &HashMap<String, u64>,
+    candidates: &[Candidate],
+) -> usize {
+    let present: HashSet<&str> = candidates.iter().map(|c| c.id.as_str()).collect();
+    let mut removed = 0;
+    for id in previous.keys() {
+        if !present.contains(id.as_str()) {
+            writer.delete_term(Term::from_field_text(id_field, id));
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// What every file of one run shares while it is read, analysed and handed to the writer.
+struct Batch<'a> {
+    options: &'a IngestOptions,
+    settings: u64,
+    previous: &'a HashMap<String, u64>,
+    writer: &'a IndexWriter<TantivyDocument>,
+    fields: index::Fields,
+    /// The writer's first error; the run stops with it after the batch.
+    first_error: Mutex<Option<tantivy::TantivyError>>,
+    on_event: &'a (dyn Fn(Event) + Sync),
+}
+
+impl Batch<'_> {
+    fn index_all(self, candidates: &[Candidate]) -> Result<Tally, Error> {
+        let tally = candidates
+            .par_iter()
+            .map(|candidate| self.index_one(candidate))
+            .reduce(Tally::default, Tally::add);
+        match self.first_error.into_inner().ok().flatten() {
+            Some(e) => Err(Error::index(&self.options.index, e)),
+            None => Ok(tally),
+        }
+    }
+
+    /// A bug must cost one file, never the batch: a panic while handling this file is reported
+    /// as its rejection and the run goes on.
+    fn index_one(&self, candidate: &Candidate) -> Tally {
+        let handled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let processed = process(
+                candidate,
+                self.options,
+                self.settings,
+                self.previous,
+                self.on_event,
+            );
+            self.write(processed)
+        }));
+        (self.on_event)(Event::Done);
+        handled.unwrap_or_else(|panic| {
+            (self.on_event)(Event::Rejected {
+                path: discover::display(&candidate.abs),
+                reason: format!(
+                    "internal error while parsing (a newsidx bug; please report it): {}",
+                    panic_message(panic.as_ref())
+                ),
+            });
+            Tally {
+                rejected: 1,
+                ..Tally::default()
+            }
+        })
+    }
+
+    fn write(&self, processed: Processed) -> Tally {
+        match processed {
+            Processed::Article(article, fingerprint, warnings) => {
+                let f = &self.fields;
+                let doc = index::to_document(&article.document, &article.analysis, fingerprint, f);
+                self.writer
+                    .delete_term(Term::from_field_text(f.id, &article.document.id));
+                if let Err(e) = self.writer.add_document(doc)
+                    && let Ok(mut slot) = self.first_error.lock()
+                {
+                    slot.get_or_insert(e);
+                }
+                Tally {
+                    indexed: 1,
+                    warnings,
+                    ..Tally::default()
+                }
+            }
+            Processed::Unchanged => Tally {
+                unchanged: 1,
+                ..Tally::default()
+            },
+            Processed::Rejected => Tally {
+                rejected: 1,
+                ..Tally::default()
+            },
+            Processed::NotAnArticle => Tally {
+                skipped: 1,
+                ..Tally::default()
+            },
+        }
+    }
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -237,6 +289,14 @@ struct Tally {
 }
 
 impl Tally {
+    fn add_to(self, report: &mut IngestReport) {
+        report.indexed = self.indexed;
+        report.unchanged = self.unchanged;
+        report.rejected += self.rejected;
+        report.skipped += self.skipped;
+        report.warnings = self.warnings;
+    }
+
     fn add(self, other: Tally) -> Tally {
         Tally {
             indexed: self.indexed + other.indexed,
@@ -250,7 +310,7 @@ impl Tally {
 
 /// One file after reading and parsing, before it reaches the writer.
 enum Processed {
-    Article(Box<article::Article>, u64, usize),
+    Article(Box<Article>, u64, usize),
     Unchanged,
     Rejected,
     NotAnArticle,
@@ -271,7 +331,7 @@ fn process(
         });
         Processed::Rejected
     };
-    let bytes = match article::read_limited(&candidate.abs, options.max_file_size) {
+    let bytes = match crate::read::read_limited(&candidate.abs, options.max_file_size) {
         Ok(bytes) => bytes,
         Err(reason) => return reject(reason),
     };
@@ -315,7 +375,7 @@ fn previous_state(
     path: &Path,
     root_key: &str,
 ) -> Result<HashMap<String, u64>, Error> {
-    let fingerprints = index::fingerprints(index).map_err(|e| Error::index(path, e))?;
+    let fingerprints = state::fingerprints(index).map_err(|e| Error::index(path, e))?;
     let payload = index
         .load_metas()
         .map_err(|e| Error::index(path, e))?
@@ -358,10 +418,10 @@ fn writer_error(path: &Path, e: tantivy::TantivyError) -> Error {
 
 /// Folds the settings that change parse results into the fingerprint seed.
 fn settings_fingerprint(parse: &ParseOptions) -> u64 {
-    let offset = parse.default_offset.local_minus_utc().to_le_bytes();
+    let offset = parse.read.default_offset.local_minus_utc().to_le_bytes();
     let mut seed = fnv1a(fnv1a(PIPELINE_VERSION, &offset), crate::VERSION.as_bytes());
     // Another gazetteer or other user entities mean other entities and other segmentation.
-    for text in crate::entities::gazetteer_texts() {
+    for text in crate::analyse::entities::gazetteer_texts() {
         seed = fnv1a(seed, text.as_bytes());
     }
     for entity in parse.linguistics.user_entities() {

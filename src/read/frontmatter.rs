@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use crate::error::Rejection;
-use crate::yaml;
+use crate::read::yaml;
 
 /// A file cut at its front-matter fences.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,5 +1,6 @@
 //! Unit tests on sentences written for these tests (payments, platforms, regulation).
 
+use super::candidates::jieba_candidate;
 use super::rules;
 use super::*;
 use std::sync::OnceLock;

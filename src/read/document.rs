@@ -1,48 +1,22 @@
-//! One file to one [`Article`]: the read-and-decode, front-matter and clean-to-text stages for a
-//! single document. Everything here is a pure function of the bytes and the options, which is
-//! what lets `ingest` skip unchanged files by fingerprint.
+//! The assembler: one file's bytes to one [`Document`] (decode, front matter or page, clean to
+//! text, publication date, fallbacks). No analysis happens here; `ingest` hands the document's
+//! text to `analyse`. Everything is a pure function of the bytes and the options, which is what
+//! lets `ingest` skip unchanged files by fingerprint.
 
-use chrono::{DateTime, Datelike, FixedOffset};
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use std::path::Path;
-use std::sync::Arc;
-
-use crate::analysis::Linguistics;
-use crate::dates::{self, DateMention};
-use crate::entities::Entity;
+use super::discover::{self, Kind};
+use super::frontmatter::{self, FrontMatter};
+use super::{clean, decode, markdown, nesting, page, pubdate};
 use crate::error::Rejection;
-use crate::frontmatter::{self, FrontMatter};
-use crate::{clean, decode, discover, markdown, nesting, page, pubdate};
 
-/// What a file claims to be, from its name. `Sniff` files (`.txt`, no extension) are articles
-/// only when their content opens with front matter or an HTML document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Markdown,
-    Html,
-    Sniff,
-}
-
-impl Kind {
-    /// The kind for a file name, or `None` for files that are never articles.
-    pub fn from_file_name(name: &str) -> Option<Kind> {
-        let lower = name.to_ascii_lowercase();
-        match lower.rsplit_once('.') {
-            None => Some(Kind::Sniff),
-            Some(("", _)) => Some(Kind::Sniff), // ".profile"-like
-            Some((_, "md" | "markdown")) => Some(Kind::Markdown),
-            Some((_, "html" | "htm" | "xhtml")) => Some(Kind::Html),
-            Some((_, "txt")) => Some(Kind::Sniff),
-            Some(_) => None,
-        }
-    }
-}
-
-/// A document exactly as it is indexed.
+/// A file's metadata and clean text, before analysis.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Article {
+pub struct Document {
     /// Stable identity: the path relative to the corpus root, `/`-separated.
     pub id: String,
     pub path: String,
@@ -57,26 +31,10 @@ pub struct Article {
     pub image: Option<String>,
     pub extra: Map<String, Value>,
     pub body: String,
-    /// Dates the title and body mention, resolved against the publication day.
-    pub dates: Vec<MentionedDate>,
-    /// Named entities of the title and body, most mentioned first.
-    pub entities: Vec<Entity>,
-}
-
-/// Which text a mention's byte offsets refer to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TextField {
-    Title,
-    Body,
-}
-
-/// A date mention and the field it was found in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct MentionedDate {
-    pub field: TextField,
-    #[serde(flatten)]
-    pub mention: DateMention,
+    /// The title is the document's own, not made up from the body or the file name (a made-up
+    /// title is not text of its own: analysing it would count the body's mentions twice).
+    #[serde(skip)]
+    pub own_title: bool,
 }
 
 fn serialize_rfc3339<S: serde::Serializer>(
@@ -89,29 +47,26 @@ fn serialize_rfc3339<S: serde::Serializer>(
     }
 }
 
-/// An article plus the things a person should know about it that did not stop it.
+/// A document plus the things a person should know about it that did not stop it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Parsed {
-    pub article: Article,
+pub struct Read {
+    pub document: Document,
     pub warnings: Vec<String>,
 }
 
-/// Settings that change what a file parses to (so they are part of its fingerprint).
-#[derive(Clone)]
-pub struct ParseOptions {
+/// Settings that change what a file reads to (so they are part of its fingerprint).
+#[derive(Debug, Clone, Copy)]
+pub struct ReadOptions {
     pub default_offset: FixedOffset,
     /// "Now", for flagging dates after next year as suspicious.
     pub now: DateTime<FixedOffset>,
-    /// Dictionary and entity extractor; ingest and search must share one.
-    pub linguistics: Arc<Linguistics>,
 }
 
-impl Default for ParseOptions {
+impl Default for ReadOptions {
     fn default() -> Self {
-        ParseOptions {
+        ReadOptions {
             default_offset: pubdate::default_offset(),
             now: chrono::Utc::now().fixed_offset(),
-            linguistics: Linguistics::shared(),
         }
     }
 }
@@ -127,9 +82,9 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, Rejection> {
     std::fs::read(path).map_err(unreadable)
 }
 
-/// Reads and parses a file named on its own (`inspect`, tools): its id and path are the path as
-/// given and its kind comes from its name.
-pub fn parse_file(path: &Path, options: &ParseOptions) -> Result<Option<Parsed>, Rejection> {
+/// Reads a file named on its own (`inspect`, tools): its id and path are the path as given and
+/// its kind comes from its name.
+pub fn read_file(path: &Path, options: &ReadOptions) -> Result<Option<Read>, Rejection> {
     let shown = discover::display(path);
     let name = path
         .file_name()
@@ -137,18 +92,18 @@ pub fn parse_file(path: &Path, options: &ParseOptions) -> Result<Option<Parsed>,
         .unwrap_or_default();
     let kind = Kind::from_file_name(&name).unwrap_or(Kind::Sniff);
     let bytes = read_limited(path, u64::MAX)?;
-    parse(&shown, &shown, kind, &bytes, options)
+    read(&shown, &shown, kind, &bytes, options)
 }
 
-/// Parses one file. `Ok(None)` means the file is not an article at all (a `.txt` of notes) and
-/// is skipped rather than rejected.
-pub fn parse(
+/// Reads one file's bytes. `Ok(None)` means the file is not an article at all (a `.txt` of
+/// notes) and is skipped rather than rejected.
+pub fn read(
     id: &str,
     path: &str,
     kind: Kind,
     bytes: &[u8],
-    options: &ParseOptions,
-) -> Result<Option<Parsed>, Rejection> {
+    options: &ReadOptions,
+) -> Result<Option<Read>, Rejection> {
     let decoded = decode::decode(bytes)?;
     let text = decoded.as_str();
     if text.trim().is_empty() {
@@ -187,8 +142,8 @@ fn looks_like_html_document(text: &str) -> bool {
 /// Collects fields from whichever source format, then applies the shared fallbacks.
 struct Builder<'a> {
     path: &'a str,
-    options: &'a ParseOptions,
-    article: Article,
+    options: &'a ReadOptions,
+    document: Document,
     /// The title came from the body or the file name rather than from the document's metadata.
     title_missing: bool,
     date_text: Option<String>,
@@ -196,11 +151,11 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(id: &'a str, path: &'a str, options: &'a ParseOptions) -> Self {
+    fn new(id: &'a str, path: &'a str, options: &'a ReadOptions) -> Self {
         Builder {
             path,
             options,
-            article: Article {
+            document: Document {
                 id: id.to_string(),
                 path: path.to_string(),
                 title: String::new(),
@@ -213,8 +168,7 @@ impl<'a> Builder<'a> {
                 image: None,
                 extra: Map::new(),
                 body: String::new(),
-                dates: Vec::new(),
-                entities: Vec::new(),
+                own_title: false,
             },
             title_missing: false,
             date_text: None,
@@ -233,7 +187,7 @@ impl<'a> Builder<'a> {
         let had_front_matter = front.is_some();
         let mut fm = front.unwrap_or_default();
         self.warnings.append(&mut fm.warnings);
-        let a = &mut self.article;
+        let a = &mut self.document;
         a.body = clean::html_to_text(&markdown::to_html(body_md));
         a.title = fm.title.unwrap_or_default();
         if a.title.is_empty() && !had_front_matter {
@@ -252,7 +206,7 @@ impl<'a> Builder<'a> {
     }
 
     fn read_page(&mut self, page: page::Page) {
-        let a = &mut self.article;
+        let a = &mut self.document;
         a.title = page.title.unwrap_or_default();
         self.title_missing = a.title.is_empty();
         self.date_text = page.published;
@@ -263,8 +217,8 @@ impl<'a> Builder<'a> {
         a.body = page.body;
     }
 
-    fn finish(mut self) -> Result<Parsed, Rejection> {
-        let a = &mut self.article;
+    fn finish(mut self) -> Result<Read, Rejection> {
+        let a = &mut self.document;
         if a.body.trim().is_empty() {
             return Err(Rejection::NoContent(if a.title.trim().is_empty() {
                 "neither a title nor any body text after cleaning".into()
@@ -272,10 +226,8 @@ impl<'a> Builder<'a> {
                 "a title but no body text after cleaning".into()
             }));
         }
-        // A title made up from the body or the file name is not text of its own: its date
-        // mentions would only count the body's twice.
-        let own_title = !a.title.trim().is_empty();
-        if !own_title {
+        a.own_title = !a.title.trim().is_empty();
+        if !a.own_title {
             a.title = title_from_body(&a.body).unwrap_or_else(|| file_stem(self.path));
             if self.title_missing {
                 self.warnings
@@ -285,72 +237,48 @@ impl<'a> Builder<'a> {
         if a.source.is_none() {
             a.source = source_from_body(&a.body);
         }
+        self.settle_published();
+        Ok(Read {
+            document: self.document,
+            warnings: self.warnings,
+        })
+    }
+
+    /// The publication date from the document's own date text, else from the file name, with a
+    /// warning for whatever could not be used.
+    fn settle_published(&mut self) {
+        let options = self.options;
         let mut date_problem = None;
         if let Some(text) = self.date_text.as_deref() {
-            match pubdate::parse(text, self.options.default_offset) {
+            match pubdate::parse(text, options.default_offset) {
                 Ok(date) => {
-                    if let Some(doubt) = pubdate::suspicious(&date, self.options.now) {
+                    if let Some(doubt) = pubdate::suspicious(&date, options.now) {
                         self.warnings
                             .push(format!("date: suspicious date '{}': {doubt}", text.trim()));
                     }
-                    a.published = Some(date);
+                    self.document.published = Some(date);
                 }
                 Err(reason) => date_problem = Some(reason),
             }
         }
-        if a.published.is_none() {
-            // Jekyll dates posts by their file name, and scrapers often prefix names with the
-            // day; that beats having no anchor for "昨日" at all.
-            let stem = file_stem(self.path);
-            let from_name =
-                pubdate::from_file_name(&stem, self.options.default_offset, self.options.now);
-            match (date_problem, from_name) {
-                (Some(reason), Some(date)) => self.warnings.push(format!(
-                    "date: {reason}; using {} from the file name",
-                    date.format("%Y-%m-%d")
-                )),
-                (Some(reason), None) => self.warnings.push(format!(
-                    "date: {reason}; indexed without a publication date"
-                )),
-                (None, _) => {}
-            }
-            a.published = from_name;
+        if self.document.published.is_some() {
+            return;
         }
-        // Relative dates resolve against the calendar day in the offset the article was written in.
-        let day = a.published.map(|d| d.date_naive());
-        let in_field = |field, text: &str| {
-            dates::extract_dates(text, day)
-                .into_iter()
-                // The index stores days as instants; years it cannot hold are not dates anyway.
-                .filter(|m| {
-                    pubdate::supported_year(m.value.year()).is_ok()
-                        && pubdate::supported_year(m.end_value.year()).is_ok()
-                })
-                .map(move |mention| MentionedDate { field, mention })
-        };
-        let own_title_text = if own_title { a.title.as_str() } else { "" };
-        // A page shows its source line (来源：X) in the header, which cleaning leaves out of the
-        // body; the outlet it names is still an organisation the article mentions.
-        let entity_body = match &a.source {
-            Some(source) if !a.body.contains(source.as_str()) => {
-                std::borrow::Cow::Owned(format!("{}\n来源：{source}", a.body))
-            }
-            _ => std::borrow::Cow::Borrowed(a.body.as_str()),
-        };
-        a.entities = self
-            .options
-            .linguistics
-            .entities(own_title_text, &entity_body);
-        let title_dates = own_title.then(|| in_field(TextField::Title, &a.title));
-        a.dates = title_dates
-            .into_iter()
-            .flatten()
-            .chain(in_field(TextField::Body, &a.body))
-            .collect();
-        Ok(Parsed {
-            article: self.article,
-            warnings: self.warnings,
-        })
+        // Jekyll dates posts by their file name, and scrapers often prefix names with the
+        // day; that beats having no anchor for "昨日" at all.
+        let stem = file_stem(self.path);
+        let from_name = pubdate::from_file_name(&stem, options.default_offset, options.now);
+        match (date_problem, from_name) {
+            (Some(reason), Some(date)) => self.warnings.push(format!(
+                "date: {reason}; using {} from the file name",
+                date.format("%Y-%m-%d")
+            )),
+            (Some(reason), None) => self.warnings.push(format!(
+                "date: {reason}; indexed without a publication date"
+            )),
+            (None, _) => {}
+        }
+        self.document.published = from_name;
     }
 }
 
@@ -397,15 +325,15 @@ fn source_from_body(body: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn options() -> ParseOptions {
-        ParseOptions {
+    fn options() -> ReadOptions {
+        ReadOptions {
             now: DateTime::parse_from_rfc3339("2026-11-22T00:00:00+08:00").unwrap(),
-            ..ParseOptions::default()
+            ..ReadOptions::default()
         }
     }
 
-    fn parse_md(text: &str) -> Parsed {
-        parse(
+    fn parse_md(text: &str) -> Read {
+        read(
             "a/b.md",
             "a/b.md",
             Kind::Markdown,
@@ -436,21 +364,12 @@ mod tests {
     }
 
     #[test]
-    fn kinds_from_file_names() {
-        assert_eq!(Kind::from_file_name("a.MD"), Some(Kind::Markdown));
-        assert_eq!(Kind::from_file_name("a.htm"), Some(Kind::Html));
-        assert_eq!(Kind::from_file_name("a.txt"), Some(Kind::Sniff));
-        assert_eq!(Kind::from_file_name("README"), Some(Kind::Sniff));
-        assert_eq!(Kind::from_file_name("a.png"), None);
-    }
-
-    #[test]
     fn front_matter_article() {
         let p = parse_md(
             "---\ntitle: 央行发布支付新规\ndate: 2021-12-08 10:18:31\ncategories: [监管, 支付]\n\
              source: 财经日报\n---\n\n<p>央行今日发布新规。</p><p>新规明年实施。</p>\n",
         );
-        let a = &p.article;
+        let a = &p.document;
         assert_eq!(a.title, "央行发布支付新规");
         assert_eq!(
             a.published.unwrap().to_rfc3339(),
@@ -465,8 +384,8 @@ mod tests {
     #[test]
     fn empty_title_and_offset_only_date_warn_but_index() {
         let p = parse_md("---\ntitle: \"\"\ndate:  +0800\n---\n第一句话。第二句。\n");
-        assert_eq!(p.article.title, "第一句话");
-        assert_eq!(p.article.published, None);
+        assert_eq!(p.document.title, "第一句话");
+        assert_eq!(p.document.published, None);
         assert_eq!(
             p.warnings,
             vec![
@@ -479,13 +398,13 @@ mod tests {
     #[test]
     fn markdown_without_front_matter_takes_its_heading() {
         let p = parse_md("# 移动支付观察\n\n正文。");
-        assert_eq!(p.article.title, "移动支付观察");
+        assert_eq!(p.document.title, "移动支付观察");
         assert!(p.warnings.is_empty());
     }
 
     #[test]
     fn a_body_is_required_and_file_stems_keep_inner_dots() {
-        let p = parse(
+        let p = read(
             "x/notes.md",
             "x/notes.md",
             Kind::Markdown,
@@ -496,7 +415,7 @@ mod tests {
             p.unwrap_err(),
             Rejection::NoContent("neither a title nor any body text after cleaning".into())
         );
-        let p = parse(
+        let p = read(
             "x/n.md",
             "x/n.md",
             Kind::Markdown,
@@ -528,7 +447,7 @@ mod tests {
     fn txt_files_are_sniffed() {
         let o = options();
         assert_eq!(
-            parse(
+            read(
                 "n.txt",
                 "n.txt",
                 Kind::Sniff,
@@ -537,20 +456,20 @@ mod tests {
             ),
             Ok(None)
         );
-        let p = parse(
+        let p = read(
             "n.txt",
             "n.txt",
             Kind::Sniff,
             b"\n---\ntitle: t\n---\nbody",
             &o,
         );
-        assert_eq!(p.unwrap().unwrap().article.title, "t");
+        assert_eq!(p.unwrap().unwrap().document.title, "t");
     }
 
     #[test]
     fn suspicious_dates_are_kept_with_a_warning() {
         let p = parse_md("---\ntitle: t\ndate: 1888-01-01\n---\nbody");
-        assert!(p.article.published.is_some());
+        assert!(p.document.published.is_some());
         assert_eq!(
             p.warnings,
             vec!["date: suspicious date '1888-01-01': year 1888 is before 1900"]
@@ -561,11 +480,11 @@ mod tests {
     fn rejections_carry_reasons() {
         let o = options();
         assert_eq!(
-            parse("a.md", "a.md", Kind::Markdown, b"---\ntitle: t\nbody", &o),
+            read("a.md", "a.md", Kind::Markdown, b"---\ntitle: t\nbody", &o),
             Err(Rejection::UnterminatedFrontMatter { line: 1 })
         );
         assert_eq!(
-            parse("a.md", "a.md", Kind::Markdown, b"  \n\n", &o),
+            read("a.md", "a.md", Kind::Markdown, b"  \n\n", &o),
             Err(Rejection::Empty)
         );
     }

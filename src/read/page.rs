@@ -14,7 +14,7 @@ use ego_tree::iter::Edge;
 use scraper::node::{Element, Node};
 use scraper::{ElementRef, Html};
 
-use crate::clean::{
+use crate::read::clean::{
     INLINE_CLOSE, INLINE_OPEN, element_to_text, is_block, is_excluded, normalise_line,
 };
 

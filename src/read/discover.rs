@@ -3,7 +3,29 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use crate::article::Kind;
+/// What a file claims to be, from its name. `Sniff` files (`.txt`, no extension) are articles
+/// only when their content opens with front matter or an HTML document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Markdown,
+    Html,
+    Sniff,
+}
+
+impl Kind {
+    /// The kind for a file name, or `None` for files that are never articles.
+    pub fn from_file_name(name: &str) -> Option<Kind> {
+        let lower = name.to_ascii_lowercase();
+        match lower.rsplit_once('.') {
+            None => Some(Kind::Sniff),
+            Some(("", _)) => Some(Kind::Sniff), // ".profile"-like
+            Some((_, "md" | "markdown")) => Some(Kind::Markdown),
+            Some((_, "html" | "htm" | "xhtml")) => Some(Kind::Html),
+            Some((_, "txt")) => Some(Kind::Sniff),
+            Some(_) => None,
+        }
+    }
+}
 
 /// A file that may be an article.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,6 +177,15 @@ fn push_escaped(out: &mut String, mut bytes: &[u8]) {
 mod tests {
     use super::*;
     use std::fs;
+
+    #[test]
+    fn kinds_from_file_names() {
+        assert_eq!(Kind::from_file_name("a.MD"), Some(Kind::Markdown));
+        assert_eq!(Kind::from_file_name("a.htm"), Some(Kind::Html));
+        assert_eq!(Kind::from_file_name("a.txt"), Some(Kind::Sniff));
+        assert_eq!(Kind::from_file_name("README"), Some(Kind::Sniff));
+        assert_eq!(Kind::from_file_name("a.png"), None);
+    }
 
     #[test]
     fn walks_in_order_skipping_hidden_excluded_and_non_articles() {

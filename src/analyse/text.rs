@@ -1,4 +1,4 @@
-//! The one analyser shared by indexing and querying.
+//! The one normaliser and the tokenizers, shared by indexing and querying.
 //!
 //! Every string that reaches the index or a query passes through [`normalize`] first, so
 //! full-width letters, compatibility ideographs and case differences can never make the two
@@ -14,11 +14,9 @@
 //! Offsets always point into the original, un-normalised text, so highlights land on the
 //! characters the user sees.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use jieba_rs::Jieba;
-
-use crate::entities::{Entity, EntityExtractor, UserEntity};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use unicode_normalization::UnicodeNormalization;
 
@@ -84,57 +82,6 @@ pub fn is_cjk(c: char) -> bool {
         | '\u{AC00}'..='\u{D7AF}'   // hangul syllables
         | '\u{3007}'                // 〇
     )
-}
-
-/// The one jieba dictionary of a run, with every gazetteer and user entity name added, the
-/// analyser built on it, and the entity extractor that uses it. Ingest and search build it from
-/// the same user entities, so segmentation can never differ between the two.
-pub struct Linguistics {
-    pub analyzer: Analyzer,
-    entities: EntityExtractor,
-    user: Vec<UserEntity>,
-}
-
-impl Linguistics {
-    pub fn new(user: Vec<UserEntity>) -> Linguistics {
-        let mut jieba = Jieba::new();
-        let entities = EntityExtractor::new(&mut jieba, &user);
-        Linguistics {
-            analyzer: Analyzer::new(Arc::new(jieba)),
-            entities,
-            user,
-        }
-    }
-
-    /// Builds from a user entity file; errors name the file and the line.
-    pub fn from_file(path: &std::path::Path) -> Result<Linguistics, crate::error::Error> {
-        let text = std::fs::read_to_string(path).map_err(|source| crate::error::Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let user = crate::entities::parse_user_entities(&text)
-            .map_err(|e| crate::error::Error::Usage(format!("{}: {e}", path.display())))?;
-        Ok(Linguistics::new(user))
-    }
-
-    /// The gazetteer-only instance, built once per process (loading jieba's dictionary takes
-    /// a tenth of a second).
-    pub fn shared() -> Arc<Linguistics> {
-        static SHARED: OnceLock<Arc<Linguistics>> = OnceLock::new();
-        SHARED
-            .get_or_init(|| Arc::new(Linguistics::new(Vec::new())))
-            .clone()
-    }
-
-    /// Entities of an article; `title` may be empty.
-    pub fn entities(&self, title: &str, body: &str) -> Vec<Entity> {
-        self.entities.extract(&self.analyzer.jieba, title, body)
-    }
-
-    /// The user entities this instance was built with (part of every document's fingerprint).
-    pub fn user_entities(&self) -> &[UserEntity] {
-        &self.user
-    }
 }
 
 /// A token before it becomes a tantivy token: normalised text, original byte range, position.
@@ -447,7 +394,7 @@ mod tests {
     use super::*;
 
     pub(crate) fn analyzer() -> Analyzer {
-        Linguistics::shared().analyzer.clone()
+        crate::analyse::Linguistics::shared().analyzer.clone()
     }
 
     fn texts(tokens: &[AnalyzedToken]) -> Vec<&str> {

@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use crate::analysis::normalize;
+use crate::analyse::text::normalize;
 
 /// A passage of plain text and the byte ranges within it to highlight.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -540,21 +540,7 @@ pub fn latin(text: &str, skip: &[(usize, usize)]) -> Vec<Span> {
     let mut skip: Vec<(usize, usize)> = skip.to_vec();
     skip.extend(foreign_lines(text));
     skip.sort_unstable();
-    // occurrences of each Latin word, for the lone capitalised-word test
-    let mut word_count: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    {
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i].is_ascii_alphanumeric() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric())
-            {
-                let e = latin_word_end(bytes, i);
-                *word_count.entry(&text[i..e]).or_default() += 1;
-                i = e.max(i + 1);
-            } else {
-                i += 1;
-            }
-        }
-    }
+    let word_count = latin_word_counts(text);
     let mut out = Vec::new();
     let mut si = 0; // index into sorted skip ranges
     let mut i = 0;
@@ -574,133 +560,19 @@ pub fn latin(text: &str, skip: &[(usize, usize)]) -> Vec<Span> {
             i += 1;
             continue;
         }
-        let mut words: Vec<(usize, usize)> = Vec::new();
-        let mut j = i;
-        loop {
-            let e = latin_word_end(bytes, j);
-            if e == j {
-                break;
-            }
-            let w = &text[j..e];
-            let first_alpha = w.as_bytes()[0].is_ascii_alphabetic();
-            let ok = if is_identifier(w) {
-                false
-            } else if words.is_empty() {
-                namey(w) || capitalised(w)
-            } else if w.bytes().all(|c| c.is_ascii_digit() || c == b'.') {
-                // model or version number (`11`, `22.2`, `1207`): not a year, not followed by a
-                // counter
-                let after = text[e..].trim_start_matches(' ');
-                let digits = w.bytes().filter(|c| c.is_ascii_digit()).count();
-                let year = w.len() == 4 && (w.starts_with("19") || w.starts_with("20"));
-                w.as_bytes()[0].is_ascii_digit()
-                    && digits <= 4
-                    && w.len() <= 6
-                    && !year
-                    && !after.chars().next().is_some_and(|c| COUNTERS.contains(c))
-            } else {
-                first_alpha && (namey(w) || capitalised(w))
-            };
-            if !ok {
-                break;
-            }
-            words.push((j, e));
-            if words.len() >= 5 {
-                break;
-            }
-            if bytes.get(e) == Some(&b' ')
-                && bytes.get(e + 1).is_some_and(|c| c.is_ascii_alphanumeric())
-            {
-                j = e + 1;
-            } else {
-                break;
-            }
-        }
+        let mut words = name_words(text, i);
         let run_end = latin_word_end(bytes, i).max(i + 1);
         if words.is_empty() {
             i = run_end;
             continue;
         }
-        // trim role words at the front (`CEO Tim Cook`) and generic words at the back (`iPhone App`)
-        let is_role = |w: &str| {
-            matches!(
-                w,
-                "CEO" | "CFO" | "CTO" | "COO" | "VP" | "SVP" | "EVP" | "Dr" | "Mr" | "Ms" | "The"
-            )
-        };
-        while words.len() > 1 && is_role(&text[words[0].0..words[0].1]) {
-            words.remove(0);
-        }
-        while words.len() > 1 {
-            let (ls, le) = words[words.len() - 1];
-            let w = &text[ls..le];
-            if matches!(
-                w,
-                "App"
-                    | "APP"
-                    | "Apps"
-                    | "APPs"
-                    | "app"
-                    | "CPU"
-                    | "CPUs"
-                    | "GPU"
-                    | "GPUs"
-                    | "NPU"
-                    | "APU"
-                    | "SoC"
-                    | "PC"
-                    | "ROM"
-                    | "RAM"
-                    | "SSD"
-                    | "Inc"
-                    | "Corp"
-                    | "Ltd"
-                    | "Co"
-            ) {
-                words.pop();
-            } else {
-                break;
-            }
-        }
+        trim_name_words(text, &mut words);
         let (s0, mut end) = (words[0].0, words[words.len() - 1].1);
         while end > s0 && matches!(bytes[end - 1], b'.' | b'-' | b'_' | b'\'') {
             end -= 1;
         }
         let last_end = words[words.len() - 1].1;
-        let surface = &text[s0..end];
-        let next_byte = bytes.get(last_end).copied();
-        let in_path = matches!(next_byte, Some(b'/' | b'@' | b'=' | b'(' | b'\\' | b'_'))
-            || (matches!(next_byte, Some(b'.'))
-                && bytes
-                    .get(last_end + 1)
-                    .is_some_and(|c| c.is_ascii_alphabetic()));
-        let accept = if in_path || s0 >= end {
-            false
-        } else if words.len() == 1 {
-            !LATIN_STOP.contains(&surface)
-                && !UNITS.contains(&surface.to_ascii_lowercase().as_str())
-                && !letter_hyphen_term(surface)
-                && surface.len() >= 2
-                && match shape(surface) {
-                    Shape::Model | Shape::LowerCamel | Shape::Camel => true,
-                    Shape::Title => {
-                        word_count.get(surface).copied().unwrap_or(0) >= 2
-                            || category_after_coord(text, end)
-                    }
-                    Shape::Code | Shape::Other => {
-                        category_after_coord(text, end) || person_role_before(text, s0)
-                    }
-                    Shape::Acronym => false,
-                }
-        } else {
-            // several words: at least one must carry a capital, and the phrase must not end
-            // in a generic technical noun (`Variable Rate Shading`, `Exception Level 2`)
-            words
-                .iter()
-                .any(|&(a, b)| text[a..b].bytes().any(|c| c.is_ascii_uppercase()))
-                && !term_phrase(&words.iter().map(|&(a, b)| &text[a..b]).collect::<Vec<_>>())
-        };
-        if accept {
+        if accept_latin_name(text, &words, s0, end, &word_count) {
             out.push(Span {
                 start: s0,
                 end,
@@ -713,6 +585,160 @@ pub fn latin(text: &str, skip: &[(usize, usize)]) -> Vec<Span> {
         }
     }
     out
+}
+
+/// Occurrences of each Latin word, for the lone capitalised-word test.
+fn latin_word_counts(text: &str) -> std::collections::HashMap<&str, usize> {
+    let bytes = text.as_bytes();
+    let mut word_count = std::collections::HashMap::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_alphanumeric() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric()) {
+            let e = latin_word_end(bytes, i);
+            *word_count.entry(&text[i..e]).or_default() += 1;
+            i = e.max(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+    word_count
+}
+
+/// The run of up to five name-like words starting at `i`, separated by single spaces.
+fn name_words(text: &str, i: usize) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut words: Vec<(usize, usize)> = Vec::new();
+    let mut j = i;
+    loop {
+        let e = latin_word_end(bytes, j);
+        if e == j || !name_word_fits(text, j, e, words.is_empty()) {
+            break;
+        }
+        words.push((j, e));
+        if words.len() >= 5 {
+            break;
+        }
+        if bytes.get(e) == Some(&b' ')
+            && bytes.get(e + 1).is_some_and(|c| c.is_ascii_alphanumeric())
+        {
+            j = e + 1;
+        } else {
+            break;
+        }
+    }
+    words
+}
+
+/// Whether the word `text[j..e]` may be part of a Latin name (`first`: it would start it).
+fn name_word_fits(text: &str, j: usize, e: usize, first: bool) -> bool {
+    let w = &text[j..e];
+    let first_alpha = w.as_bytes()[0].is_ascii_alphabetic();
+    if is_identifier(w) {
+        false
+    } else if first {
+        namey(w) || capitalised(w)
+    } else if w.bytes().all(|c| c.is_ascii_digit() || c == b'.') {
+        // model or version number (`11`, `22.2`, `1207`): not a year, not followed by a
+        // counter
+        let after = text[e..].trim_start_matches(' ');
+        let digits = w.bytes().filter(|c| c.is_ascii_digit()).count();
+        let year = w.len() == 4 && (w.starts_with("19") || w.starts_with("20"));
+        w.as_bytes()[0].is_ascii_digit()
+            && digits <= 4
+            && w.len() <= 6
+            && !year
+            && !after.chars().next().is_some_and(|c| COUNTERS.contains(c))
+    } else {
+        first_alpha && (namey(w) || capitalised(w))
+    }
+}
+
+/// Trims role words at the front (`CEO Tim Cook`) and generic words at the back (`iPhone App`).
+fn trim_name_words(text: &str, words: &mut Vec<(usize, usize)>) {
+    let is_role = |w: &str| {
+        matches!(
+            w,
+            "CEO" | "CFO" | "CTO" | "COO" | "VP" | "SVP" | "EVP" | "Dr" | "Mr" | "Ms" | "The"
+        )
+    };
+    while words.len() > 1 && is_role(&text[words[0].0..words[0].1]) {
+        words.remove(0);
+    }
+    while let Some(&(ls, le)) = words.last().filter(|_| words.len() > 1) {
+        let generic = matches!(
+            &text[ls..le],
+            "App"
+                | "APP"
+                | "Apps"
+                | "APPs"
+                | "app"
+                | "CPU"
+                | "CPUs"
+                | "GPU"
+                | "GPUs"
+                | "NPU"
+                | "APU"
+                | "SoC"
+                | "PC"
+                | "ROM"
+                | "RAM"
+                | "SSD"
+                | "Inc"
+                | "Corp"
+                | "Ltd"
+                | "Co"
+        );
+        if !generic {
+            break;
+        }
+        words.pop();
+    }
+}
+
+/// Whether the trimmed words `text[s0..end]` name something: not part of a path or code, and
+/// a single word only with a name shape its context supports.
+fn accept_latin_name(
+    text: &str,
+    words: &[(usize, usize)],
+    s0: usize,
+    end: usize,
+    word_count: &std::collections::HashMap<&str, usize>,
+) -> bool {
+    let bytes = text.as_bytes();
+    let last_end = words.last().map_or(end, |w| w.1);
+    let surface = &text[s0..end];
+    let next_byte = bytes.get(last_end).copied();
+    let in_path = matches!(next_byte, Some(b'/' | b'@' | b'=' | b'(' | b'\\' | b'_'))
+        || (matches!(next_byte, Some(b'.'))
+            && bytes
+                .get(last_end + 1)
+                .is_some_and(|c| c.is_ascii_alphabetic()));
+    if in_path || s0 >= end {
+        false
+    } else if words.len() == 1 {
+        !LATIN_STOP.contains(&surface)
+            && !UNITS.contains(&surface.to_ascii_lowercase().as_str())
+            && !letter_hyphen_term(surface)
+            && surface.len() >= 2
+            && match shape(surface) {
+                Shape::Model | Shape::LowerCamel | Shape::Camel => true,
+                Shape::Title => {
+                    word_count.get(surface).copied().unwrap_or(0) >= 2
+                        || category_after_coord(text, end)
+                }
+                Shape::Code | Shape::Other => {
+                    category_after_coord(text, end) || person_role_before(text, s0)
+                }
+                Shape::Acronym => false,
+            }
+    } else {
+        // several words: at least one must carry a capital, and the phrase must not end
+        // in a generic technical noun (`Variable Rate Shading`, `Exception Level 2`)
+        words
+            .iter()
+            .any(|&(a, b)| text[a..b].bytes().any(|c| c.is_ascii_uppercase()))
+            && !term_phrase(&words.iter().map(|&(a, b)| &text[a..b]).collect::<Vec<_>>())
+    }
 }
 
 /// Is `w` an all-capital acronym (`TPM`, `AGESA`)?
@@ -1196,237 +1222,157 @@ pub fn bylines(text: &str) -> Vec<Span> {
         }
         let rest = &text[i..];
         if let Some(after) = rest.strip_prefix("来源") {
-            // the marker must start a line or follow a space/bracket
-            let before = text[..i].chars().next_back();
-            if before.is_some_and(|c| !(c.is_whitespace() || "（(【[|｜丨".contains(c))) {
-                continue;
-            }
-            let after_t = after.trim_start_matches(' ');
-            let Some(sep) = after_t.chars().next() else {
-                continue;
-            };
-            if !BYLINE_SEP.contains(&sep) {
-                continue;
-            }
-            let val = &after_t[sep.len_utf8()..];
-            let val_t = val.trim_start_matches([' ', '\u{3000}']);
-            let s = i
-                + "来源".len()
-                + (after.len() - after_t.len())
-                + sep.len_utf8()
-                + (val.len() - val_t.len());
-            let mut len = 0;
-            let mut n = 0;
-            for (j, c) in val_t.char_indices() {
-                let ok = is_han(c)
-                    || c.is_ascii_alphanumeric()
-                    || (c == ' '
-                        && val_t[j + 1..].starts_with(|x: char| x.is_ascii_alphanumeric())
-                        && j > 0);
-                if !ok || n >= 20 {
-                    break;
-                }
-                len = j + c.len_utf8();
-                n += 1;
-            }
-            let v = &text[s..s + len];
-            if n >= 2 && !v.starts_with("网络") && !v.starts_with("互联网") {
-                out.push(Span {
-                    start: s,
-                    end: s + len,
-                    kind: EntityType::Org,
-                });
-            }
-            continue;
-        }
-        let Some(marker) = BYLINE_PER.iter().find(|m| rest.starts_with(**m)) else {
-            continue;
-        };
-        // marker at line start, after white space or a separator/bracket
-        let before = text[..i].chars().next_back();
-        if before.is_some_and(|c| !(c.is_whitespace() || "（(【[|｜丨：:，,。".contains(c)))
-        {
-            continue;
-        }
-        let after = &rest[marker.len()..];
-        let after_t = after.trim_start_matches([' ', '\u{3000}']);
-        let mut pos = i + marker.len() + (after.len() - after_t.len());
-        let sep = after_t.chars().next();
-        let had_sep = sep.is_some_and(|c| BYLINE_SEP.contains(&c));
-        if *marker == "文" && !had_sep {
-            continue;
-        }
-        if had_sep {
-            let c = sep.unwrap_or(' ');
-            pos += c.len_utf8();
-        } else if after.len() == after_t.len()
-            && !(marker.starts_with("记者") || *marker == "通讯员")
-        {
-            // no separator and no space: `编辑部` etc.
-            continue;
-        }
-        // one or more names separated by spaces or 、
-        let mut names = 0;
-        loop {
-            let seg = &text[pos..];
-            let seg_t = seg.trim_start_matches([' ', '\u{3000}', '、']);
-            pos += seg.len() - seg_t.len();
-            let mut end = pos;
-            let mut n = 0;
-            for (j, c) in seg_t.char_indices() {
-                if is_han(c) && n < 4 {
-                    end = pos + j + c.len_utf8();
-                    n += 1;
-                } else {
-                    break;
-                }
-            }
-            let mut name = &text[pos..end];
-            // `记者张三报道`: cut a following reporting word
-            for tail in [
-                "报道",
-                "摄影",
-                "摄",
-                "发自",
-                "综合报道",
-                "编辑",
-                "实习",
-                "通讯员",
-            ] {
-                if let Some(h) = name.strip_suffix(tail) {
-                    name = h;
-                }
-            }
-            let nlen = name.chars().count();
-            let next = text[pos + name.len()..].chars().next();
-            let clean_end = n < 4 || !next.is_some_and(is_han) || name.len() < text[pos..end].len();
-            // after an explicit separator, a three-character name standing alone on its line
-            // may have a rare surname (`编辑 | 禤某某`)
-            let alone = had_sep
-                && nlen == 3
-                && name.len() == text[pos..end].len()
-                && matches!(next, None | Some('\n' | '\r' | ' ' | '\u{3000}'));
-            if (2..=4).contains(&nlen)
-                && (has_surname(name) || alone)
-                && (clean_end || nlen <= 3)
-                && (had_sep || nlen <= 3)
-            {
-                let name_end = pos + name.len();
-                // a 4-char run without separator is ambiguous; keep 3 only when the rest is not Han
-                if nlen == 4 && !had_sep {
-                    break;
-                }
-                out.push(Span {
-                    start: pos,
-                    end: name_end,
-                    kind: EntityType::Per,
-                });
-                names += 1;
-                pos = name_end;
-                let nxt = text[pos..].chars().next();
-                if names < 4 && matches!(nxt, Some(' ' | '、' | '\u{3000}')) && had_sep {
-                    continue;
-                }
-            }
-            break;
+            out.extend(source_line(text, i, after));
+        } else if let Some(marker) = BYLINE_PER.iter().find(|m| rest.starts_with(**m)) {
+            byline_names(text, i, marker, &mut out);
         }
     }
     out
+}
+
+/// The outlet of a `来源：X` line starting at byte `i` (`after`: the text after `来源`).
+fn source_line(text: &str, i: usize, after: &str) -> Option<Span> {
+    // the marker must start a line or follow a space/bracket
+    let before = text[..i].chars().next_back();
+    if before.is_some_and(|c| !(c.is_whitespace() || "（(【[|｜丨".contains(c))) {
+        return None;
+    }
+    let after_t = after.trim_start_matches(' ');
+    let sep = after_t.chars().next()?;
+    if !BYLINE_SEP.contains(&sep) {
+        return None;
+    }
+    let val = &after_t[sep.len_utf8()..];
+    let val_t = val.trim_start_matches([' ', '\u{3000}']);
+    let s = i
+        + "来源".len()
+        + (after.len() - after_t.len())
+        + sep.len_utf8()
+        + (val.len() - val_t.len());
+    let mut len = 0;
+    let mut n = 0;
+    for (j, c) in val_t.char_indices() {
+        let ok = is_han(c)
+            || c.is_ascii_alphanumeric()
+            || (c == ' '
+                && val_t[j + 1..].starts_with(|x: char| x.is_ascii_alphanumeric())
+                && j > 0);
+        if !ok || n >= 20 {
+            break;
+        }
+        len = j + c.len_utf8();
+        n += 1;
+    }
+    let v = &text[s..s + len];
+    (n >= 2 && !v.starts_with("网络") && !v.starts_with("互联网")).then_some(Span {
+        start: s,
+        end: s + len,
+        kind: EntityType::Org,
+    })
+}
+
+/// The names after a byline marker (`记者 张三 李四`, `编辑：王五`) at byte `i`.
+fn byline_names(text: &str, i: usize, marker: &str, out: &mut Vec<Span>) {
+    // marker at line start, after white space or a separator/bracket
+    let before = text[..i].chars().next_back();
+    if before.is_some_and(|c| !(c.is_whitespace() || "（(【[|｜丨：:，,。".contains(c))) {
+        return;
+    }
+    let after = &text[i + marker.len()..];
+    let after_t = after.trim_start_matches([' ', '\u{3000}']);
+    let mut pos = i + marker.len() + (after.len() - after_t.len());
+    let sep = after_t.chars().next();
+    let had_sep = sep.is_some_and(|c| BYLINE_SEP.contains(&c));
+    if marker == "文" && !had_sep {
+        return;
+    }
+    if had_sep {
+        let c = sep.unwrap_or(' ');
+        pos += c.len_utf8();
+    } else if after.len() == after_t.len() && !(marker.starts_with("记者") || marker == "通讯员")
+    {
+        // no separator and no space: `编辑部` etc.
+        return;
+    }
+    // one or more names separated by spaces or 、
+    let mut names = 0;
+    loop {
+        let seg = &text[pos..];
+        let seg_t = seg.trim_start_matches([' ', '\u{3000}', '、']);
+        pos += seg.len() - seg_t.len();
+        let mut end = pos;
+        let mut n = 0;
+        for (j, c) in seg_t.char_indices() {
+            if is_han(c) && n < 4 {
+                end = pos + j + c.len_utf8();
+                n += 1;
+            } else {
+                break;
+            }
+        }
+        let mut name = &text[pos..end];
+        // `记者张三报道`: cut a following reporting word
+        for tail in [
+            "报道",
+            "摄影",
+            "摄",
+            "发自",
+            "综合报道",
+            "编辑",
+            "实习",
+            "通讯员",
+        ] {
+            if let Some(h) = name.strip_suffix(tail) {
+                name = h;
+            }
+        }
+        let nlen = name.chars().count();
+        let next = text[pos + name.len()..].chars().next();
+        let clean_end = n < 4 || !next.is_some_and(is_han) || name.len() < text[pos..end].len();
+        // after an explicit separator, a three-character name standing alone on its line
+        // may have a rare surname (`编辑 | 禤某某`)
+        let alone = had_sep
+            && nlen == 3
+            && name.len() == text[pos..end].len()
+            && matches!(next, None | Some('\n' | '\r' | ' ' | '\u{3000}'));
+        if (2..=4).contains(&nlen)
+            && (has_surname(name) || alone)
+            && (clean_end || nlen <= 3)
+            && (had_sep || nlen <= 3)
+        {
+            let name_end = pos + name.len();
+            // a 4-char run without separator is ambiguous; keep 3 only when the rest is not Han
+            if nlen == 4 && !had_sep {
+                break;
+            }
+            out.push(Span {
+                start: pos,
+                end: name_end,
+                kind: EntityType::Per,
+            });
+            names += 1;
+            pos = name_end;
+            let nxt = text[pos..].chars().next();
+            if names < 4 && matches!(nxt, Some(' ' | '、' | '\u{3000}')) && had_sep {
+                continue;
+            }
+        }
+        break;
+    }
 }
 
 /// Speaker names from the tag pass: a surname-initial 2-4 character token (or surname token plus
 /// given-name token) followed by a verb of saying, or preceded by a job title.
 pub fn speakers(text: &str, toks: &[Tok]) -> Vec<Span> {
     let mut out = Vec::new();
-    // which tokens are verbs of saying / job titles (first-character filter, then the set)
-    let firsts = |list: &'static [&'static str], cell: &'static OnceLock<Vec<char>>| {
-        cell.get_or_init(|| {
-            let mut v: Vec<char> = list.iter().filter_map(|w| w.chars().next()).collect();
-            v.sort_unstable();
-            v.dedup();
-            v
-        })
-    };
-    static SAY_FIRST: OnceLock<Vec<char>> = OnceLock::new();
-    static TITLE_FIRST: OnceLock<Vec<char>> = OnceLock::new();
-    let (say_first, title_first) = (firsts(SAY_VERBS, &SAY_FIRST), firsts(TITLES, &TITLE_FIRST));
-    let starts_in = |w: &str, v: &Vec<char>| {
-        w.chars()
-            .next()
-            .is_some_and(|c| v.binary_search(&c).is_ok())
-    };
-    let is_say: Vec<bool> = toks
-        .iter()
-        .map(|t| starts_in(t.word, say_first) && say_verbs().contains(t.word))
-        .collect();
-    let is_title: Vec<bool> = toks
-        .iter()
-        .map(|t| starts_in(t.word, title_first) && title_words().contains(t.word))
-        .collect();
+    let cues = SpeakerCues::new(toks);
     for k in 0..toks.len() {
         let t = &toks[k];
         // candidate spans starting at token k: the token alone or merged with the next one
         let pair = k + 1 < toks.len() && toks[k + 1].bs == t.be;
         let cands = [(k, k), (k, k + 1)];
         for &(a, b) in &cands[..if pair { 2 } else { 1 }] {
-            let s = toks[a].bs;
-            let e = toks[b].be;
-            // context first (cheap): a verb of saying after or a job title before
-            let say =
-                toks.get(b + 1).is_some_and(|x| x.bs == e) && is_say.get(b + 1) == Some(&true);
-            let titled = a > 0 && toks[a - 1].be == s && is_title[a - 1];
-            if !(say || titled) {
-                continue;
-            }
-            let w = &text[s..e];
-            let translit = a == b
-                && toks[a].tag == "nrt"
-                && w.chars().count() >= 2
-                && w.chars().all(translit_char);
-            if !(translit || chinese_name_shape(w)) || w.chars().count() > 4 {
-                continue;
-            }
-            // `张伟称`: handled below as a name plus a glued verb
-            if w.chars().count() == 3 && (w.ends_with('称') || w.ends_with('说')) {
-                continue;
-            }
-            // a Chinese name needs given-name characters (公司 before 表示 is no speaker), and a
-            // lone token must not be a verb, adverb etc.
-            // a single three-character token the tagger calls a name may have a rarer given
-            // name when a verb of saying follows (`陈某焯称赞`)
-            let rare_ok = a == b
-                && say
-                && toks[a].tag.starts_with("nr")
-                && w.chars().count() == 3
-                && !given_name_translit(w);
-            if !translit && !given_name_plausible(w) && !rare_ok {
-                continue;
-            }
-            if a == b
-                && !(toks[a].tag.starts_with('n') || matches!(toks[a].tag, "x" | "j" | "" | "eng"))
-            {
-                continue;
-            }
-            if a != b && (toks[a].word.chars().count() > 2 || w.chars().count() > 3) {
-                continue;
-            }
-            // a merged name is a surname token plus a given-name token of at most two characters
-            if a != b
-                && (toks[b].word.chars().count() > 2
-                    || !toks[b].word.chars().all(is_han)
-                    || toks[b].tag.starts_with('v')
-                    || toks[b].tag == "x")
-            {
-                continue;
-            }
-            // companies speak too (`霍尼韦尔表示`): a transliteration needs a job title before it
-            if (say && !translit) || titled {
-                out.push(Span {
-                    start: s,
-                    end: e,
-                    kind: EntityType::Per,
-                });
-            }
+            out.extend(speaker_at(text, toks, &cues, a, b));
         }
         // `张伟称/nr`: the tagger glued a one-character verb of saying to the name
         if t.tag.starts_with("nr")
@@ -1445,6 +1391,101 @@ pub fn speakers(text: &str, toks: &[Tok]) -> Vec<Span> {
         }
     }
     out
+}
+
+/// Which tokens are verbs of saying and which are job titles.
+struct SpeakerCues {
+    say: Vec<bool>,
+    title: Vec<bool>,
+}
+
+impl SpeakerCues {
+    fn new(toks: &[Tok]) -> SpeakerCues {
+        // which tokens are verbs of saying / job titles (first-character filter, then the set)
+        let firsts = |list: &'static [&'static str], cell: &'static OnceLock<Vec<char>>| {
+            cell.get_or_init(|| {
+                let mut v: Vec<char> = list.iter().filter_map(|w| w.chars().next()).collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            })
+        };
+        static SAY_FIRST: OnceLock<Vec<char>> = OnceLock::new();
+        static TITLE_FIRST: OnceLock<Vec<char>> = OnceLock::new();
+        let (say_first, title_first) =
+            (firsts(SAY_VERBS, &SAY_FIRST), firsts(TITLES, &TITLE_FIRST));
+        let starts_in = |w: &str, v: &Vec<char>| {
+            w.chars()
+                .next()
+                .is_some_and(|c| v.binary_search(&c).is_ok())
+        };
+        let say: Vec<bool> = toks
+            .iter()
+            .map(|t| starts_in(t.word, say_first) && say_verbs().contains(t.word))
+            .collect();
+        let title: Vec<bool> = toks
+            .iter()
+            .map(|t| starts_in(t.word, title_first) && title_words().contains(t.word))
+            .collect();
+        SpeakerCues { say, title }
+    }
+}
+
+/// The tokens `a..=b` as a speaker's name, when a verb of saying follows or a job title
+/// precedes them and they have a name's shape.
+fn speaker_at(text: &str, toks: &[Tok], cues: &SpeakerCues, a: usize, b: usize) -> Option<Span> {
+    let (is_say, is_title) = (&cues.say, &cues.title);
+    let s = toks[a].bs;
+    let e = toks[b].be;
+    // context first (cheap): a verb of saying after or a job title before
+    let say = toks.get(b + 1).is_some_and(|x| x.bs == e) && is_say.get(b + 1) == Some(&true);
+    let titled = a > 0 && toks[a - 1].be == s && is_title[a - 1];
+    if !(say || titled) {
+        return None;
+    }
+    let w = &text[s..e];
+    let translit =
+        a == b && toks[a].tag == "nrt" && w.chars().count() >= 2 && w.chars().all(translit_char);
+    if !(translit || chinese_name_shape(w)) || w.chars().count() > 4 {
+        return None;
+    }
+    // `张伟称`: handled below as a name plus a glued verb
+    if w.chars().count() == 3 && (w.ends_with('称') || w.ends_with('说')) {
+        return None;
+    }
+    // a Chinese name needs given-name characters (公司 before 表示 is no speaker), and a
+    // lone token must not be a verb, adverb etc.
+    // a single three-character token the tagger calls a name may have a rarer given
+    // name when a verb of saying follows (`陈某焯称赞`)
+    let rare_ok = a == b
+        && say
+        && toks[a].tag.starts_with("nr")
+        && w.chars().count() == 3
+        && !given_name_translit(w);
+    if !translit && !given_name_plausible(w) && !rare_ok {
+        return None;
+    }
+    if a == b && !(toks[a].tag.starts_with('n') || matches!(toks[a].tag, "x" | "j" | "" | "eng")) {
+        return None;
+    }
+    if a != b && (toks[a].word.chars().count() > 2 || w.chars().count() > 3) {
+        return None;
+    }
+    // a merged name is a surname token plus a given-name token of at most two characters
+    if a != b
+        && (toks[b].word.chars().count() > 2
+            || !toks[b].word.chars().all(is_han)
+            || toks[b].tag.starts_with('v')
+            || toks[b].tag == "x")
+    {
+        return None;
+    }
+    // companies speak too (`霍尼韦尔表示`): a transliteration needs a job title before it
+    ((say && !translit) || titled).then_some(Span {
+        start: s,
+        end: e,
+        kind: EntityType::Per,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1753,102 +1794,20 @@ pub fn suffix_orgs(
     good_start: impl Fn(&Tok) -> bool,
 ) -> Vec<(Span, usize)> {
     let mut out = Vec::new();
-    // which tokens lie inside a known name (one sweep over spans sorted by start)
-    let mut spans: Vec<(usize, usize)> = known.to_vec();
-    spans.sort_unstable();
-    let mut known_tok = vec![false; toks.len()];
-    {
-        let mut si = 0;
-        let mut max_end = 0;
-        for (ti, t) in toks.iter().enumerate() {
-            while si < spans.len() && spans[si].0 <= t.bs {
-                max_end = max_end.max(spans[si].1);
-                si += 1;
-            }
-            known_tok[ti] = t.be <= max_end;
-        }
-    }
+    let known_tok = tokens_inside(toks, known);
     for j in 0..toks.len() {
         let t = &toks[j];
-        static LAST: OnceLock<HashSet<char>> = OnceLock::new();
-        let last = LAST.get_or_init(|| {
-            ORG_SUFFIXES
-                .iter()
-                .filter_map(|s| s.chars().next_back())
-                .collect()
-        });
-        if !t
-            .word
-            .chars()
-            .next_back()
-            .is_some_and(|c| last.contains(&c))
-        {
-            continue;
-        }
-        // the longest suffix the word ends with (`证监局`, not `局`)
-        let Some(suf) = ORG_SUFFIXES
-            .iter()
-            .filter(|s| t.word.ends_with(**s))
-            .max_by_key(|s| s.len())
-        else {
+        let Some(suf) = org_suffix_at(toks, j) else {
             continue;
         };
-        let whole_suffix = t.word == *suf;
-        // `X控股子公司`: 控股 is the verb "holds a controlling stake"
-        if *suf == "控股"
-            && toks.get(j + 1).is_some_and(|n| {
-                ["子公司", "公司", "股东", "权", "比例"]
-                    .iter()
-                    .any(|w| n.word.starts_with(w))
-            })
-        {
-            continue;
-        }
-        if !(whole_suffix || matches!(t.tag, "nt" | "n" | "nz" | "j")) {
-            continue;
-        }
-        // single-char suffix words (部, 局, 厅, 署) must be a token of their own or a dictionary
-        // organisation word; skip generic words like 内部, 全部, 结局
-        if !whole_suffix && suf.chars().count() == 1 && t.tag != "nt" {
-            continue;
-        }
-        // walk back
-        let mut k = j;
-        let mut first_ok: Option<usize> = None;
-        let mut steps = 0;
-        while k > 0 && steps < 4 {
-            let p = &toks[k - 1];
-            if p.be != toks[k].bs
-                && !(p.be + 1 == toks[k].bs && text.as_bytes().get(p.be) == Some(&b' '))
-            {
-                break;
-            }
-            let known_p = known_tok[k - 1];
-            let ok = proper_tag(p.tag) || known_p || (inner_tag(p.tag) && steps < 3);
-            let wordy = p
-                .word
-                .chars()
-                .all(|c| is_han(c) || c.is_ascii_alphabetic() || c == ' ');
-            if !ok || !wordy || p.word.trim().is_empty() {
-                break;
-            }
-            k -= 1;
-            steps += 1;
-            if known_p || (proper_tag(p.tag) && good_start(p)) {
-                first_ok = Some(k);
-            }
-        }
-        let Some(start_tok) = first_ok else {
+        let whole_suffix = t.word == suf;
+        let Some(start_tok) = name_start_before(text, toks, j, &known_tok, &good_start) else {
             continue;
         };
-        if start_tok == j {
-            continue;
-        }
         let s = toks[start_tok].bs;
         let e = t.be;
         let prefix_end = if whole_suffix { t.bs } else { t.be - suf.len() };
-        let name = &text[s..e];
-        if name.chars().count() < 3 {
+        if text[s..e].chars().count() < 3 {
             continue;
         }
         out.push((
@@ -1861,6 +1820,105 @@ pub fn suffix_orgs(
         ));
     }
     out
+}
+
+/// Which tokens lie inside a known name (one sweep over spans sorted by start).
+fn tokens_inside(toks: &[Tok], known: &[(usize, usize)]) -> Vec<bool> {
+    let mut spans: Vec<(usize, usize)> = known.to_vec();
+    spans.sort_unstable();
+    let mut known_tok = vec![false; toks.len()];
+    let mut si = 0;
+    let mut max_end = 0;
+    for (ti, t) in toks.iter().enumerate() {
+        while si < spans.len() && spans[si].0 <= t.bs {
+            max_end = max_end.max(spans[si].1);
+            si += 1;
+        }
+        known_tok[ti] = t.be <= max_end;
+    }
+    known_tok
+}
+
+/// The organisation suffix token `j` ends with, if it may end an organisation's name.
+fn org_suffix_at(toks: &[Tok], j: usize) -> Option<&'static str> {
+    let t = toks.get(j)?;
+    static LAST: OnceLock<HashSet<char>> = OnceLock::new();
+    let last = LAST.get_or_init(|| {
+        ORG_SUFFIXES
+            .iter()
+            .filter_map(|s| s.chars().next_back())
+            .collect()
+    });
+    if !t
+        .word
+        .chars()
+        .next_back()
+        .is_some_and(|c| last.contains(&c))
+    {
+        return None;
+    }
+    // the longest suffix the word ends with (`证监局`, not `局`)
+    let suf: &'static str = ORG_SUFFIXES
+        .iter()
+        .filter(|s| t.word.ends_with(**s))
+        .max_by_key(|s| s.len())?;
+    let whole_suffix = t.word == suf;
+    // `X控股子公司`: 控股 is the verb "holds a controlling stake"
+    if suf == "控股"
+        && toks.get(j + 1).is_some_and(|n| {
+            ["子公司", "公司", "股东", "权", "比例"]
+                .iter()
+                .any(|w| n.word.starts_with(w))
+        })
+    {
+        return None;
+    }
+    if !(whole_suffix || matches!(t.tag, "nt" | "n" | "nz" | "j")) {
+        return None;
+    }
+    // single-char suffix words (部, 局, 厅, 署) must be a token of their own or a dictionary
+    // organisation word; skip generic words like 内部, 全部, 结局
+    if !whole_suffix && suf.chars().count() == 1 && t.tag != "nt" {
+        return None;
+    }
+    Some(suf)
+}
+
+/// Walks back from the suffix token `j` over at most four adjacent name-like tokens; the
+/// earliest token a name may start with, if any before `j`.
+fn name_start_before(
+    text: &str,
+    toks: &[Tok],
+    j: usize,
+    known_tok: &[bool],
+    good_start: &impl Fn(&Tok) -> bool,
+) -> Option<usize> {
+    let mut k = j;
+    let mut first_ok: Option<usize> = None;
+    let mut steps = 0;
+    while k > 0 && steps < 4 {
+        let p = &toks[k - 1];
+        if p.be != toks[k].bs
+            && !(p.be + 1 == toks[k].bs && text.as_bytes().get(p.be) == Some(&b' '))
+        {
+            break;
+        }
+        let known_p = known_tok[k - 1];
+        let ok = proper_tag(p.tag) || known_p || (inner_tag(p.tag) && steps < 3);
+        let wordy = p
+            .word
+            .chars()
+            .all(|c| is_han(c) || c.is_ascii_alphabetic() || c == ' ');
+        if !ok || !wordy || p.word.trim().is_empty() {
+            break;
+        }
+        k -= 1;
+        steps += 1;
+        if known_p || (proper_tag(p.tag) && good_start(p)) {
+            first_ok = Some(k);
+        }
+    }
+    first_ok.filter(|&start| start != j)
 }
 
 // ---------------------------------------------------------------------------------------------

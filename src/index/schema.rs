@@ -1,0 +1,124 @@
+//! The schema. Field names here are part of the on-disk format; changing them means bumping
+//! [`FORMAT_VERSION`].
+
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED,
+    STRING, Schema, TextFieldIndexing, TextOptions,
+};
+
+use crate::analyse::text::{BIGRAM_TOKENIZER, JIEBA_TOKENIZER};
+
+/// Bumped whenever the schema or the meaning of a field changes; an index written with another
+/// version is refused with a clear message rather than misread.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Handles to every field, resolved once.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    pub id: Field,
+    pub path: Field,
+    pub title: Field,
+    pub title_bigram: Field,
+    pub body: Field,
+    pub body_bigram: Field,
+    pub published: Field,
+    pub published_offset: Field,
+    pub author: Field,
+    pub source: Field,
+    pub categories: Field,
+    pub tags: Field,
+    pub url: Field,
+    pub image: Field,
+    pub extra: Field,
+    pub fingerprint: Field,
+    /// First and last day of each mentioned period (parallel multi-valued fields).
+    pub mention_start: Field,
+    pub mention_end: Field,
+    /// `/TYPE/name` per entity: counted with a facet collector.
+    pub entity: Field,
+    /// Canonical names and surface forms, for exact `--entity` filters.
+    pub entity_name: Field,
+    /// The article's entities as stored JSON (name, type, count, mentions).
+    pub entities: Field,
+}
+
+/// The schema: word fields (jieba, frequencies only: phrases go to the bigram fields, which
+/// keep positions) plus exact-match metadata and a fast `published` for range filters.
+pub fn schema() -> Schema {
+    let mut b = Schema::builder();
+    let words = |stored: bool| {
+        let o = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(JIEBA_TOKENIZER)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        );
+        if stored { o.set_stored() } else { o }
+    };
+    let pairs = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(BIGRAM_TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    b.add_text_field("id", STRING | STORED | FAST);
+    b.add_text_field("path", STORED);
+    b.add_text_field("title", words(true));
+    b.add_text_field("title_bigram", pairs.clone());
+    b.add_text_field("body", words(true));
+    b.add_text_field("body_bigram", pairs);
+    b.add_date_field(
+        "published",
+        DateOptions::from(INDEXED)
+            .set_stored()
+            .set_fast()
+            .set_precision(DateTimePrecision::Seconds),
+    );
+    b.add_i64_field("published_offset", STORED);
+    b.add_text_field("author", STRING | STORED);
+    b.add_text_field("source", STRING | STORED);
+    b.add_text_field("categories", STRING | STORED);
+    b.add_text_field("tags", STRING | STORED);
+    b.add_text_field("url", STORED);
+    b.add_text_field("image", STORED);
+    b.add_text_field("extra", STORED);
+    b.add_u64_field("fingerprint", FAST);
+    let day = || DateOptions::from(INDEXED).set_precision(DateTimePrecision::Seconds);
+    b.add_date_field("mention_start", day());
+    b.add_date_field("mention_end", day());
+    b.add_facet_field("entity", FacetOptions::default());
+    b.add_text_field("entity_name", STRING);
+    b.add_text_field("entities", STORED);
+    b.build()
+}
+
+impl Fields {
+    pub fn resolve(schema: &Schema) -> Result<Fields, String> {
+        let f = |name: &str| {
+            schema
+                .get_field(name)
+                .map_err(|_| format!("field '{name}' is missing from the index schema"))
+        };
+        Ok(Fields {
+            id: f("id")?,
+            path: f("path")?,
+            title: f("title")?,
+            title_bigram: f("title_bigram")?,
+            body: f("body")?,
+            body_bigram: f("body_bigram")?,
+            published: f("published")?,
+            published_offset: f("published_offset")?,
+            author: f("author")?,
+            source: f("source")?,
+            categories: f("categories")?,
+            tags: f("tags")?,
+            url: f("url")?,
+            image: f("image")?,
+            extra: f("extra")?,
+            fingerprint: f("fingerprint")?,
+            mention_start: f("mention_start")?,
+            mention_end: f("mention_end")?,
+            entity: f("entity")?,
+            entity_name: f("entity_name")?,
+            entities: f("entities")?,
+        })
+    }
+}
