@@ -245,10 +245,10 @@ impl Scanner {
     /// A holiday, solar term or lunar date at `i`, in year `yr`.
     pub(super) fn feast_at(&self, i: usize, yr: YearRef) -> Option<(usize, Expr)> {
         let ch = self.at(i);
-        if ch == '农' || matches!(ch, '正' | '腊' | '冬') || is_lunar_month_start(ch) {
-            if let Some((e, m, d)) = self.lunar_date(i) {
-                return Some((e, Expr::Cal(yr, Unit::Feast(Feast::Lunar(m, d)))));
-            }
+        if (matches!(ch, '农' | '正' | '腊' | '冬') || is_lunar_month_start(ch))
+            && let Some((e, m, d)) = self.lunar_date(i)
+        {
+            return Some((e, Expr::Cal(yr, Unit::Feast(Feast::Lunar(m, d)))));
         }
         if !FIRST_CHARS.contains(ch) {
             return None;

@@ -122,19 +122,22 @@ impl Scanner {
     /// `七十年代`, `80年代`, `八零年代` after an optional century.
     pub(super) fn decade_at(&self, i: usize, century: CenturyRef) -> Option<(usize, Expr)> {
         let n = self.num(i)?;
-        let d = if n.cn_digitwise && n.end - i == 2 && n.v % 10 == 0 {
-            n.v / 10
-        } else if (n.digits == 2 || n.digits == 0) && !n.cn_digitwise && n.v % 10 == 0 && n.v < 100
-        {
-            n.v / 10
-        } else if n.digits == 4 && n.v % 10 == 0 && (1800..=2190).contains(&n.v) {
+        // Two digits (`80`, `八零`) or a Chinese tens number (`七十`).
+        let two = if n.cn_digitwise {
+            n.end - i == 2
+        } else {
+            n.digits != 1 && n.digits <= 2
+        };
+        if n.digits == 4 && n.v % 10 == 0 && (1800..=2190).contains(&n.v) {
             // `1980年代`: the century is in the number.
             let e = self.lit(self.sp(n.end), "年代")?;
             let c = CenturyRef::Abs((n.v / 100 + 1) as i32);
             return Some((self.era_suffix(e), Expr::Decade(c, n.v % 100 / 10)));
-        } else {
+        }
+        if !two || n.v % 10 != 0 || n.v >= 100 {
             return None;
-        };
+        }
+        let d = n.v / 10;
         let e = self.lit(self.sp(n.end), "年代")?;
         Some((self.era_suffix(e), Expr::Decade(century, d)))
     }
