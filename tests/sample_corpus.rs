@@ -165,17 +165,19 @@ fn inspect_shows_resolved_date_mentions() {
     );
     assert_eq!(run.code, 0);
     let doc = run.json();
-    let first = &doc["dates"][0];
+    let dates = doc["dates"].as_array().unwrap();
+    let first = dates.iter().find(|d| d["text"] == "昨日晚八点").unwrap();
     let body = doc["body"].as_str().unwrap();
     let (start, end) = (
         first["start"].as_u64().unwrap() as usize,
         first["end"].as_u64().unwrap() as usize,
     );
-    assert_eq!(&body[start..end], "昨日晚");
+    assert_eq!(&body[start..end], "昨日晚八点");
     assert_eq!(
         first,
-        &serde_json::json!({"field": "body", "text": "昨日晚", "start": start, "end": end,
-            "value": "2022-01-27", "end_value": "2022-01-27", "granularity": "day"})
+        &serde_json::json!({"field": "body", "text": "昨日晚八点", "start": start, "end": end,
+            "value": "2022-01-27", "end_value": "2022-01-27", "granularity": "hour",
+            "time": "20:00"})
     );
 }
 

@@ -66,9 +66,17 @@ pub fn to_document(
     {
         doc.add_text(f.entities, json);
     }
+    let published_day = article.published.map(|d| d.date_naive());
     for date in &analysis.dates {
-        doc.add_date(f.mention_start, day_instant(date.mention.value));
-        doc.add_date(f.mention_end, day_instant(date.mention.end_value));
+        let m = &date.mention;
+        doc.add_date(f.mention_start, day_instant(m.value));
+        doc.add_date(f.mention_end, day_instant(m.end_value));
+        // An open span (`2019年以来`) also mentions the days it covers.
+        let (first, last) = m.indexed_span(published_day);
+        if (first, last) != (m.value, m.end_value) {
+            doc.add_date(f.mention_start, day_instant(first));
+            doc.add_date(f.mention_end, day_instant(last));
+        }
     }
     doc
 }
