@@ -14,7 +14,7 @@ use crate::dates::{self, DateMention};
 use crate::entities::Entity;
 use crate::error::Rejection;
 use crate::frontmatter::{self, FrontMatter};
-use crate::{clean, decode, discover, markdown, nesting, page, pubdate};
+use crate::{clean, decode, discover, markdown, nesting, page, pubdate, trailer};
 
 /// What a file claims to be, from its name. `Sniff` files (`.txt`, no extension) are articles
 /// only when their content opens with front matter or an HTML document.
@@ -50,7 +50,12 @@ pub struct Article {
     #[serde(serialize_with = "serialize_rfc3339")]
     pub published: Option<DateTime<FixedOffset>>,
     pub author: Option<String>,
+    /// The outlet that wrote the article (`来源：X`, a source credit).
     pub source: Option<String>,
+    /// The editor named by an editor credit (`责任编辑：X`, `责编：X`).
+    pub editor: Option<String>,
+    /// The platform that published it (网易, 新浪, 微信公众号), apart from `source`.
+    pub site: Option<String>,
     pub categories: Vec<String>,
     pub tags: Vec<String>,
     pub url: Option<String>,
@@ -207,6 +212,8 @@ impl<'a> Builder<'a> {
                 published: None,
                 author: None,
                 source: None,
+                editor: None,
+                site: None,
                 categories: Vec::new(),
                 tags: Vec::new(),
                 url: None,
@@ -245,6 +252,7 @@ impl<'a> Builder<'a> {
         a.tags = fm.tags;
         a.author = fm.author;
         a.source = fm.source;
+        a.site = fm.url.as_deref().and_then(page::site_for_url);
         a.url = fm.url;
         a.image = fm.image;
         a.extra = fm.extra;
@@ -258,6 +266,8 @@ impl<'a> Builder<'a> {
         self.date_text = page.published;
         a.author = page.author;
         a.source = page.source;
+        a.editor = page.editor;
+        a.site = page.site;
         a.url = page.url;
         a.image = page.image;
         a.body = page.body;
@@ -281,6 +291,15 @@ impl<'a> Builder<'a> {
                 self.warnings
                     .push(format!("title: empty; using '{}' instead", a.title));
             }
+        }
+        // Credit lines closing the body fill fields that the metadata left empty.
+        // A body made of nothing but such lines is kept as it is.
+        let (body, credits) = trailer::split(&a.body);
+        if !body.trim().is_empty() {
+            a.body = body;
+            a.source = a.source.take().or(credits.source);
+            a.editor = a.editor.take().or(credits.editor);
+            a.author = a.author.take().or(credits.author);
         }
         if a.source.is_none() {
             a.source = source_from_body(&a.body);
@@ -460,6 +479,29 @@ mod tests {
         assert_eq!(a.source.as_deref(), Some("财经日报"));
         assert_eq!(a.body, "央行今日发布新规。\n新规明年实施。");
         assert!(p.warnings.is_empty());
+    }
+
+    #[test]
+    fn trailer_credits_of_a_markdown_body_fill_empty_fields() {
+        let p = parse_md(
+            "---\ntitle: 滨江地铁三号线年底试运行\nsource: 滨江日报\nurl: https://news.163.com/21/a.html\n---\n\n\
+             三号线全长二十二公里，设站十六座。\n\n本文来源：城市晨报 责任编辑：林小雨\n\n滨江晚报记者 郑九\n\n\
+             转载请注明出处\n",
+        );
+        let a = &p.article;
+        assert_eq!(a.body, "三号线全长二十二公里，设站十六座。");
+        // The front matter's source stands; the credits fill what it left empty.
+        assert_eq!(a.source.as_deref(), Some("滨江日报"));
+        assert_eq!(a.editor.as_deref(), Some("林小雨"));
+        assert_eq!(a.author.as_deref(), Some("郑九"));
+        assert_eq!(a.site.as_deref(), Some("网易"));
+    }
+
+    #[test]
+    fn a_body_of_credits_only_is_kept() {
+        let p = parse_md("---\ntitle: 启事\n---\n\n责任编辑：林小雨\n");
+        assert_eq!(p.article.body, "责任编辑：林小雨");
+        assert_eq!(p.article.editor, None);
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod query;
 pub mod render;
 pub mod search;
 pub mod snippet;
+pub mod trailer;
 mod yaml;
 
 /// The crate version, folded into document fingerprints so an upgrade re-parses everything.
