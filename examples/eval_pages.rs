@@ -18,26 +18,31 @@ use newsidx::{clean, decode, frontmatter, markdown, page, trailer};
 
 /// Phrases of editorial and platform lines, checked on short last lines only.
 const TRAILER_PHRASES: &[&str] = &[
-    "编辑",
+    "编辑：",
+    "编辑|",
     "责编",
-    "来源",
-    "记者",
-    "作者",
+    "来源：",
+    "来源|",
+    "记者 ",
+    "作者：",
     "在看",
     "转载",
     "END",
-    "声明",
+    "声明：",
     "侵权",
     "延伸阅读",
-    "相关",
+    "相关阅读",
+    "相关文章",
     "原题",
-    "下载",
-    "关注",
+    "APP",
     "二维码",
     "公众号",
-    "专题",
-    "此前报道",
+    "此前报道：",
+    "专题：",
     "校对",
+    "地址：",
+    "链接：",
+    "网址：",
 ];
 
 fn looks_like_trailer(line: &str) -> bool {
@@ -71,6 +76,7 @@ fn main() {
     files.sort();
     let (mut pages, mut dated) = (0, 0);
     let (mut before, mut after, mut with_editor, mut with_site) = (0, 0, 0, 0);
+    let (mut page_before, mut page_after) = (0, 0);
     for path in &files {
         let article = match support::parse(path) {
             Ok(a) => a,
@@ -98,13 +104,24 @@ fn main() {
         let (was, is) = (looks_like_trailer(&raw_last), looks_like_trailer(last));
         before += usize::from(was);
         after += usize::from(is);
+        if is_page {
+            page_before += usize::from(was);
+            page_after += usize::from(is);
+        }
         if verbose && (was || is) {
-            println!("{}\n  before: {raw_last}\n  after:  {last}", short(path));
+            let mark = |flag: bool| if flag { "trailer" } else { "text   " };
+            println!(
+                "{}\n  before [{}]: {raw_last}\n  after  [{}]: {last}",
+                short(path),
+                mark(was),
+                mark(is)
+            );
         }
     }
     println!("articles: {}", files.len());
     println!("html pages with a publication date: {dated} of {pages}");
     println!("bodies ending with a trailer line: before {before}, after {after}");
+    println!("  of them html pages: before {page_before}, after {page_after}");
     println!("articles with an editor: {with_editor}; with a site: {with_site}");
 }
 

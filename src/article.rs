@@ -294,9 +294,11 @@ impl<'a> Builder<'a> {
         }
         // Credit lines closing the body fill fields that the metadata left empty.
         // A body made of nothing but such lines is kept as it is.
-        let (body, credits) = trailer::split(&a.body);
+        let (body, mut credits) = trailer::split(&a.body);
+        let mut credit_lines = String::new();
         if !body.trim().is_empty() {
             a.body = body;
+            credit_lines = std::mem::take(&mut credits.lines).join("\n");
             a.source = a.source.take().or(credits.source);
             a.editor = a.editor.take().or(credits.editor);
             a.author = a.author.take().or(credits.author);
@@ -350,12 +352,16 @@ impl<'a> Builder<'a> {
         let own_title_text = if own_title { a.title.as_str() } else { "" };
         // A page shows its source line (来源：X) in the header, which cleaning leaves out of the
         // body; the outlet it names is still an organisation the article mentions.
-        let entity_body = match &a.source {
-            Some(source) if !a.body.contains(source.as_str()) => {
-                std::borrow::Cow::Owned(format!("{}\n来源：{source}", a.body))
-            }
-            _ => std::borrow::Cow::Borrowed(a.body.as_str()),
-        };
+        // The same holds for the credit lines taken off the end of the body.
+        let mut entity_body = std::borrow::Cow::Borrowed(a.body.as_str());
+        if !credit_lines.is_empty() {
+            entity_body = std::borrow::Cow::Owned(format!("{}\n{credit_lines}", a.body));
+        }
+        if let Some(source) = &a.source
+            && !entity_body.contains(source.as_str())
+        {
+            entity_body = std::borrow::Cow::Owned(format!("{entity_body}\n来源：{source}"));
+        }
         a.entities = self
             .options
             .linguistics
@@ -495,6 +501,10 @@ mod tests {
         assert_eq!(a.editor.as_deref(), Some("林小雨"));
         assert_eq!(a.author.as_deref(), Some("郑九"));
         assert_eq!(a.site.as_deref(), Some("网易"));
+        // Credit lines leave the body but still name people the article involves.
+        let names: Vec<&str> = a.entities.iter().map(|e| e.name.as_str()).collect();
+        assert!(names.contains(&"林小雨"), "{names:?}");
+        assert!(!a.body.contains("转载"));
     }
 
     #[test]

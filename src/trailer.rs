@@ -17,12 +17,16 @@ pub struct Credits {
     pub editor: Option<String>,
     /// The reporter named by `新京报记者 X`, `文/X`, `采写：X`, `作者：X`.
     pub author: Option<String>,
+    /// The credit lines themselves, in body order: they name the people and outlets behind
+    /// the article, which entity extraction still counts although the body no longer shows them.
+    pub lines: Vec<String>,
 }
 
 /// The body without its trailer lines, and the credits they carried.
 pub fn split(body: &str) -> (String, Credits) {
     let lines: Vec<&str> = body.lines().collect();
     let mut credits = Collected::default();
+    let mut credit_lines = Vec::new();
     let mut cut = lines.len();
     while cut > 0 {
         let line = lines[cut - 1];
@@ -33,6 +37,7 @@ pub fn split(body: &str) -> (String, Credits) {
         match classify(line) {
             Some(Line::Credit(fields)) => {
                 credits.take(fields);
+                credit_lines.push(line.trim().to_string());
                 cut -= 1;
             }
             Some(Line::Drop) => cut -= 1,
@@ -43,7 +48,10 @@ pub fn split(body: &str) -> (String, Credits) {
             },
         }
     }
-    (lines[..cut].join("\n"), credits.finish())
+    credit_lines.reverse();
+    let mut credits = credits.finish();
+    credits.lines = credit_lines;
+    (lines[..cut].join("\n"), credits)
 }
 
 /// Whether a single line is an editorial or platform line (a credit, promotion, prompt,
@@ -142,7 +150,7 @@ enum Line {
 
 fn classify(line: &str) -> Option<Line> {
     let t = unwrap_brackets(line.trim());
-    if t.is_empty() || is_decoration(t) {
+    if t.is_empty() || is_decoration(t) || is_bare_url(t) {
         return Some(Line::Drop);
     }
     if is_related_heading(t) {
@@ -187,6 +195,16 @@ fn is_decoration(t: &str) -> bool {
         .replace("上一页", "")
         .replace("下一页", "");
     pages.chars().all(|c| c.is_ascii_digit()) && t.chars().any(|c| c.is_ascii_digit())
+}
+
+/// A link left alone on the last line once a related block below it is gone (the cleaner drops
+/// such lines at the very end already).
+fn is_bare_url(t: &str) -> bool {
+    let lower = t.to_ascii_lowercase();
+    ["http://", "https://", "www."]
+        .iter()
+        .any(|p| lower.starts_with(p))
+        && !t.chars().any(char::is_whitespace)
 }
 
 /// Phrases that only occur in promotions, platform prompts, reprint notices, disclaimers,
@@ -331,10 +349,12 @@ fn is_link_label(t: &str) -> bool {
     let Some(label) = t.strip_suffix(['：', ':']) else {
         return false;
     };
-    label.chars().count() <= 10
+    let label = label.trim_end();
+    label.chars().count() <= 30
+        && !label.contains(['，', '。', '；'])
         && ["地址", "链接", "网址", "下载"]
             .iter()
-            .any(|w| label.contains(w))
+            .any(|w| label.ends_with(w))
 }
 
 /// Where a block of trailer lines starts that ends at `lines`' end: a related-article heading
@@ -483,6 +503,7 @@ impl Collected {
             source: self.source.map(|s| s.1),
             editor: self.editor.map(|s| s.1),
             author: self.author.map(|s| s.1),
+            lines: Vec::new(),
         }
     }
 }
@@ -497,22 +518,24 @@ mod tests {
         split(&format!("{TEXT}\n{trailer}"))
     }
 
-    fn credits(source: Option<&str>, editor: Option<&str>, author: Option<&str>) -> Credits {
-        Credits {
-            source: source.map(str::to_string),
-            editor: editor.map(str::to_string),
-            author: author.map(str::to_string),
-        }
+    /// The fields of `c`, without the credit lines.
+    fn fields(c: &Credits) -> (Option<&str>, Option<&str>, Option<&str>) {
+        (
+            c.source.as_deref(),
+            c.editor.as_deref(),
+            c.author.as_deref(),
+        )
     }
 
     #[test]
     fn source_and_editor_credits_become_fields() {
         let (body, c) = split_of("本文来源：城市晨报 责任编辑：林小雨_NB1234");
         assert_eq!(body, TEXT);
-        assert_eq!(c, credits(Some("城市晨报"), Some("林小雨"), None));
+        assert_eq!(fields(&c), (Some("城市晨报"), Some("林小雨"), None));
+        assert_eq!(c.lines, vec!["本文来源：城市晨报 责任编辑：林小雨_NB1234"]);
         let (body, c) = split_of("（责编：周一、吴二）");
         assert_eq!(body, TEXT);
-        assert_eq!(c, credits(None, Some("周一、吴二"), None));
+        assert_eq!(fields(&c), (None, Some("周一、吴二"), None));
         let (_, c) = split_of("【编辑：郑三】");
         assert_eq!(c.editor.as_deref(), Some("郑三"));
         let (_, c) = split_of("（文章来源：滨江日报）");
@@ -523,7 +546,12 @@ mod tests {
     fn stacked_credit_lines_prefer_the_responsible_editor() {
         let (body, c) = split_of("编辑|王小明\n责编|李小红\n校对|赵小刚\n来源|滨江发布、滨江晚报");
         assert_eq!(body, TEXT);
-        assert_eq!(c, credits(Some("滨江发布、滨江晚报"), Some("李小红"), None));
+        assert_eq!(
+            fields(&c),
+            (Some("滨江发布、滨江晚报"), Some("李小红"), None)
+        );
+        assert_eq!(c.lines.len(), 4);
+        assert_eq!(c.lines[0], "编辑|王小明");
     }
 
     #[test]
@@ -537,7 +565,7 @@ mod tests {
         ] {
             let (body, c) = split_of(line);
             assert_eq!(body, TEXT, "{line}");
-            assert_eq!(c, credits(None, None, Some(name)), "{line}");
+            assert_eq!(fields(&c), (None, None, Some(name)), "{line}");
         }
     }
 
@@ -585,6 +613,8 @@ mod tests {
             "点击进入专题：城市交通",
             "参考链接：",
             "论文地址：",
+            "Example Viewer 2.0 下载地址：",
+            "https://example.org/release/\n相关文章:\n地铁二号线明年动工",
         ] {
             let (body, _) = split_of(block);
             assert_eq!(body, TEXT, "{block}");
