@@ -108,6 +108,9 @@ pub struct FilterArgs {
     /// Only articles from this source (repeatable: any of them).
     #[arg(long, value_name = "NAME")]
     pub source: Vec<String>,
+    /// Only articles published on this platform, e.g. 网易, 微信公众号 (repeatable: any of them).
+    #[arg(long, value_name = "NAME")]
+    pub site: Vec<String>,
     /// Only articles that mention this entity (repeatable: all of them; aliases work).
     #[arg(long, value_name = "NAME")]
     pub entity: Vec<String>,
@@ -137,6 +140,7 @@ impl FilterArgs {
             until: self.until,
             categories: self.category.clone(),
             sources: self.source.clone(),
+            sites: self.site.clone(),
             mentions,
             entities: self.entity.clone(),
         }

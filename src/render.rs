@@ -127,6 +127,8 @@ fn hit_json(hit: &Hit) -> Value {
         "snippet": snippet_html(&hit.snippet),
         "author": hit.author,
         "source": hit.source,
+        "editor": hit.editor,
+        "site": hit.site,
         "categories": hit.categories,
         "tags": hit.tags,
         "entities": hit.entities,

@@ -155,10 +155,12 @@ fn json_output_contract() {
         vec![
             "author",
             "categories",
+            "editor",
             "entities",
             "path",
             "published",
             "score",
+            "site",
             "snippet",
             "source",
             "tags",
@@ -325,7 +327,7 @@ fn inspect_prints_the_document_as_indexed() {
         serde_json::json!({
             "id": "corpus/x.md", "path": "corpus/x.md", "title": "标题",
             "published": "2021-11-30T17:24:00+08:00", "author": null, "source": null,
-            "categories": [], "tags": ["甲", "乙"], "url": null, "image": null,
+            "editor": null, "site": null, "categories": [], "tags": ["甲", "乙"], "url": null, "image": null,
             "extra": {"layout": "post"}, "body": "小标题\n正文链接。", "dates": [], "entities": []
         })
     );
@@ -396,4 +398,45 @@ fn newsidx_toml_names_the_entity_file_and_bad_lines_are_fatal() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn site_and_editor_reach_the_index_and_site_filters() {
+    let ws = Workspace::new();
+    ws.write(
+        "a.md",
+        "---\ntitle: 地铁三号线年底试运行\ndate: 2021-03-04\nurl: https://news.163.com/21/0304/a.html\n---\n\n\
+         三号线全长二十二公里，设站十六座。\n\n责任编辑：林小雨\n",
+    );
+    ws.write(
+        "b.md",
+        "---\ntitle: 地铁四号线开工\ndate: 2021-03-05\nurl: https://finance.sina.com.cn/b.shtml\n---\n\n\
+         四号线今日开工，预计三年建成。\n",
+    );
+    assert_eq!(ws.ingest().code, 0);
+    let run = newsidx(
+        ws.path(),
+        &[
+            "search", "--index", "index", "--json", "--site", "网易", "地铁",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = run.json();
+    assert_eq!(json["total"], 1);
+    assert_eq!(json["hits"][0]["path"], "corpus/a.md");
+    assert_eq!(json["hits"][0]["site"], "网易");
+    assert_eq!(json["hits"][0]["editor"], "林小雨");
+    let run = newsidx(
+        ws.path(),
+        &[
+            "search",
+            "--index",
+            "index",
+            "--json",
+            "--site",
+            "微信公众号",
+            "地铁",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
 }

@@ -33,6 +33,8 @@ pub fn to_document(
     let optional = [
         (f.author, &article.author),
         (f.source, &article.source),
+        (f.editor, &article.editor),
+        (f.site, &article.site),
         (f.url, &article.url),
         (f.image, &article.image),
     ];

@@ -10,7 +10,7 @@ use crate::analyse::text::{BIGRAM_TOKENIZER, JIEBA_TOKENIZER};
 
 /// Bumped whenever the schema or the meaning of a field changes; an index written with another
 /// version is refused with a clear message rather than misread.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Handles to every field, resolved once.
 #[derive(Debug, Clone, Copy)]
@@ -25,6 +25,9 @@ pub struct Fields {
     pub published_offset: Field,
     pub author: Field,
     pub source: Field,
+    /// Editor credit and publishing platform (exact strings; format 2).
+    pub editor: Field,
+    pub site: Field,
     pub categories: Field,
     pub tags: Field,
     pub url: Field,
@@ -75,6 +78,8 @@ pub fn schema() -> Schema {
     b.add_i64_field("published_offset", STORED);
     b.add_text_field("author", STRING | STORED);
     b.add_text_field("source", STRING | STORED);
+    b.add_text_field("editor", STRING | STORED);
+    b.add_text_field("site", STRING | STORED);
     b.add_text_field("categories", STRING | STORED);
     b.add_text_field("tags", STRING | STORED);
     b.add_text_field("url", STORED);
@@ -108,6 +113,8 @@ impl Fields {
             published_offset: f("published_offset")?,
             author: f("author")?,
             source: f("source")?,
+            editor: f("editor")?,
+            site: f("site")?,
             categories: f("categories")?,
             tags: f("tags")?,
             url: f("url")?,

@@ -45,6 +45,8 @@ pub struct SearchRequest {
     pub categories: Vec<String>,
     /// Any of these sources (exact).
     pub sources: Vec<String>,
+    /// Any of these publishing platforms (exact).
+    pub sites: Vec<String>,
     /// Keep articles that mention a period lying within these days (inclusive).
     pub mentions: Option<(Option<NaiveDate>, Option<NaiveDate>)>,
     /// Keep articles that mention every one of these entities (names or aliases).
@@ -62,6 +64,8 @@ pub struct Hit {
     pub snippet: Snippet,
     pub author: Option<String>,
     pub source: Option<String>,
+    pub editor: Option<String>,
+    pub site: Option<String>,
     pub categories: Vec<String>,
     pub tags: Vec<String>,
     /// The article's entities as indexed: `[{"name", "type", "count", "mentions"}]`.
@@ -243,6 +247,8 @@ impl Searcher {
             snippet: snippet::build(&body, needles, snippet::SNIPPET_CHARS),
             author: text(f.author),
             source: text(f.source),
+            editor: text(f.editor),
+            site: text(f.site),
             categories: index::convert::stored_texts(doc, f.categories),
             tags: index::convert::stored_texts(doc, f.tags),
             entities: text(f.entities)

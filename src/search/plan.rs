@@ -221,6 +221,7 @@ fn filters(request: &SearchRequest, f: &Fields, linguistics: &Linguistics) -> Ve
     for (values, field) in [
         (&request.categories, f.categories),
         (&request.sources, f.source),
+        (&request.sites, f.site),
     ] {
         if !values.is_empty() {
             let any = values
