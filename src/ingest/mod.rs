@@ -477,7 +477,7 @@ impl Running<'_> {
             tally = tally.add(part);
             done += chunk.len();
             if let Some(e) = first_error.lock().ok().and_then(|mut e| e.take()) {
-                return Err(Error::index(path, e));
+                return Err(Error::index(path, writer::cause(&mut writer, e)));
             }
             let due = interval.is_some_and(|i| last_commit.elapsed() >= i);
             if due && done < candidates.len() {

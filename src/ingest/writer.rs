@@ -102,3 +102,14 @@ pub fn finish(writer: IndexWriter<TantivyDocument>, path: &Path) -> Result<(), E
         .wait_merging_threads()
         .map_err(|e| Error::index(path, e))
 }
+
+/// The error that stopped the writer. When an indexing thread fails (a full disk, an index
+/// folder that became unwritable), `add_document` only says the writer was killed; joining the
+/// threads, as preparing a commit does, yields the thread's own error with the OS's words.
+pub fn cause(writer: &mut IndexWriter<TantivyDocument>, seen: TantivyError) -> TantivyError {
+    match writer.prepare_commit() {
+        // Dropped unused: a prepared commit that is never committed changes nothing.
+        Ok(_) => seen,
+        Err(e) => e,
+    }
+}
