@@ -6,17 +6,20 @@ use std::path::PathBuf;
 use chrono::{Datelike, NaiveDate};
 use clap::{Args, Parser, Subcommand};
 use newsidx::analyse::entities::EntityType;
+use newsidx::ingest::{MaxDelete, Wait};
 use newsidx::search::SearchRequest;
 
 /// Exit codes, documented in README.md.
 pub mod exit {
     /// Everything worked (search: at least one hit).
     pub const OK: u8 = 0;
-    /// Ingest: some files were rejected, the rest are indexed. Search: no hits.
+    /// Ingest: this run rejected a new or changed file, the rest are indexed. Search: no hits.
     pub const PARTIAL: u8 = 1;
-    /// Nothing was done: bad usage, unusable index, unreadable corpus folder, or a rejection
-    /// under `ingest --strict`.
+    /// Nothing was done: bad usage, unusable index, missing or unreadable corpus folder, too
+    /// many deletions, another root, or a rejection under `ingest --strict`.
     pub const FATAL: u8 = 2;
+    /// Ingest: another ingest is writing the index; try again later (EX_TEMPFAIL).
+    pub const BUSY: u8 = 75;
 }
 
 #[derive(Debug, Parser)]
@@ -24,9 +27,9 @@ pub mod exit {
     name = "newsidx",
     version,
     about = "Index a folder of Chinese news articles with Tantivy and jieba, and search it",
-    after_help = "Exit codes: 0 success; 1 ingest rejected some files (the rest are indexed and committed), \
-                  or search/entities found nothing; 2 fatal error, nothing done (with ingest --strict: any \
-                  rejected file).\nThe index lives in ./index unless --index or NEWSIDX_INDEX says otherwise.\n\
+    after_help = "Exit codes: 0 success; 1 ingest rejected new or changed files (the rest are indexed and \
+                  committed), or search/entities found nothing; 2 fatal error, nothing done (with ingest --strict: \
+                  any rejected file); 75 ingest: another ingest is writing the index, try again later.\nThe index lives in ./index unless --index or NEWSIDX_INDEX says otherwise.\n\
                   Settings: newsidx.toml in the current folder (entities = \"FILE\")."
 )]
 pub struct Cli {
@@ -82,15 +85,52 @@ pub struct IngestArgs {
     /// Skip files larger than this (bytes; K, M, G suffixes allowed).
     #[arg(long, default_value = "32M", value_parser = parse_size, value_name = "SIZE")]
     pub max_file_size: u64,
-    /// Treat any rejected file as fatal: commit nothing and exit 2.
+    /// Treat any rejected file, new or earlier, as fatal: commit nothing and exit 2.
     #[arg(long)]
     pub strict: bool,
     /// Print the summary as one JSON object on stdout.
     #[arg(long)]
     pub json: bool,
-    /// No progress bar and no per-file warnings; rejections and the summary still print.
+    /// Print only new rejections, errors and the summary line.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Re-read and re-parse every file; the rebuilt index replaces the old one in one commit.
+    #[arg(long)]
+    pub full: bool,
+    /// Allow ingesting a different folder than the index was built from (replaces its contents).
+    #[arg(long)]
+    pub replace: bool,
+    /// Commit a checkpoint at least this often (0: only at the end).
+    #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+    pub commit_interval: u64,
+    /// Stop before committing when the run would delete more indexed documents than this: a
+    /// share (50%) or a count (1000).
+    #[arg(long, default_value = "50%", value_parser = parse_max_delete, value_name = "N|P%")]
+    pub max_delete: MaxDelete,
+    /// When another ingest holds the index, wait for it (at most SECONDS) instead of exiting 75.
+    #[arg(long, value_name = "SECONDS", num_args = 0..=1, require_equals = true)]
+    pub wait: Option<Option<u64>>,
+    /// Format of the messages on stderr: text, or json (one object per event and line).
+    #[arg(long, value_enum, default_value_t = LogFormat::Text, value_name = "FORMAT")]
+    pub log_format: LogFormat,
+}
+
+/// How ingest writes its events on stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl IngestArgs {
+    /// `--wait` as the library takes it.
+    pub fn wait(&self) -> Wait {
+        match self.wait {
+            None => Wait::No,
+            Some(None) => Wait::Forever,
+            Some(Some(seconds)) => Wait::For(std::time::Duration::from_secs(seconds)),
+        }
+    }
 }
 
 /// Filters shared by `search` and `entities`.
@@ -239,6 +279,23 @@ fn period_days(text: &str) -> Result<(NaiveDate, NaiveDate), String> {
     }
 }
 
+/// `50%` (a share of the indexed documents, 0-100) or `1000` (a count).
+fn parse_max_delete(text: &str) -> Result<MaxDelete, String> {
+    let t = text.trim();
+    let err = || format!("expected a share like 50% or a count like 1000, found '{text}'");
+    match t.strip_suffix('%') {
+        Some(share) => {
+            let p: f64 = share.trim().parse().map_err(|_| err())?;
+            if (0.0..=100.0).contains(&p) {
+                Ok(MaxDelete::Percent(p))
+            } else {
+                Err(err())
+            }
+        }
+        None => t.parse::<u64>().map(MaxDelete::Count).map_err(|_| err()),
+    }
+}
+
 fn parse_size(text: &str) -> Result<u64, String> {
     let t = text.trim();
     let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
@@ -262,6 +319,31 @@ fn parse_size(text: &str) -> Result<u64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn max_delete() {
+        assert_eq!(parse_max_delete("50%"), Ok(MaxDelete::Percent(50.0)));
+        assert_eq!(parse_max_delete("100%"), Ok(MaxDelete::Percent(100.0)));
+        assert_eq!(parse_max_delete("1000"), Ok(MaxDelete::Count(1000)));
+        assert!(parse_max_delete("150%").is_err());
+        assert!(parse_max_delete("-1").is_err());
+        assert!(parse_max_delete("half").is_err());
+    }
+
+    #[test]
+    fn wait_takes_an_optional_value_only_after_equals() {
+        let parse = |args: &[&str]| match Cli::try_parse_from(args).map(|c| c.command) {
+            Ok(Command::Ingest(a)) => (a.wait(), a.dir),
+            _ => panic!("not an ingest"),
+        };
+        let secs = |s| Wait::For(std::time::Duration::from_secs(s));
+        assert_eq!(parse(&["newsidx", "ingest", "c"]).0, Wait::No);
+        assert_eq!(
+            parse(&["newsidx", "ingest", "--wait", "c"]),
+            (Wait::Forever, PathBuf::from("c"))
+        );
+        assert_eq!(parse(&["newsidx", "ingest", "--wait=5", "c"]).0, secs(5));
+    }
 
     #[test]
     fn sizes() {

@@ -10,7 +10,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use std::sync::Arc;
 
-use cli::{Cli, Command, EntitiesArgs, IngestArgs, InspectArgs, ParseArgs, SearchArgs, exit};
+use cli::{
+    Cli, Command, EntitiesArgs, IngestArgs, InspectArgs, LogFormat, ParseArgs, SearchArgs, exit,
+};
 use newsidx::analyse::Linguistics;
 use newsidx::error::Error;
 use newsidx::ingest::{self, Event, IngestOptions, ParseOptions};
@@ -53,33 +55,74 @@ fn parse_options(args: &ParseArgs) -> Result<ParseOptions, Error> {
 }
 
 fn ingest(args: IngestArgs) -> Result<u8, Error> {
-    let options = IngestOptions {
-        root: args.dir.clone(),
-        index: args.index.index.clone(),
+    let json_log = args.log_format == LogFormat::Json;
+    match run_ingest(&args) {
+        Ok(code) => Ok(code),
+        Err(err) => {
+            let code = match err {
+                Error::Locked { .. } => exit::BUSY,
+                _ => exit::FATAL,
+            };
+            let message = render::terminal_safe(&err.to_string());
+            if json_log {
+                let event =
+                    serde_json::json!({"event": "error", "message": message, "exit_code": code});
+                eprintln!("{event}");
+            } else if code == exit::BUSY {
+                // The one line cron mails when runs overlap: exactly the contract's text.
+                eprintln!("{message}");
+            } else {
+                eprintln!("newsidx: {message}");
+            }
+            Ok(code)
+        }
+    }
+}
+
+fn ingest_options(args: &IngestArgs) -> Result<IngestOptions, Error> {
+    Ok(IngestOptions {
         parse: parse_options(&args.parse)?,
         max_file_size: args.max_file_size,
         strict: args.strict,
-    };
-    let bar = if !args.quiet && std::io::stderr().is_terminal() {
-        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
-        if let Ok(style) =
-            ProgressStyle::with_template("{bar:40} {pos}/{len} files, {elapsed} elapsed, eta {eta}")
-        {
-            bar.set_style(style);
-        }
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
+        full: args.full,
+        replace: args.replace,
+        commit_interval: (args.commit_interval > 0)
+            .then(|| std::time::Duration::from_secs(args.commit_interval)),
+        max_delete: args.max_delete,
+        wait: args.wait(),
+        ..IngestOptions::new(args.dir.clone(), args.index.index.clone())
+    })
+}
+
+fn progress_bar(args: &IngestArgs) -> ProgressBar {
+    let text_log = args.log_format == LogFormat::Text;
+    if args.quiet || !text_log || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {pos}/{len} files, {elapsed} elapsed, eta {eta}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn run_ingest(args: &IngestArgs) -> Result<u8, Error> {
+    let options = ingest_options(args)?;
+    let bar = progress_bar(args);
+    let json_log = args.log_format == LogFormat::Json;
     // Paths and reasons quote file content: sanitise the whole line.
     let print = |line: String| bar.suspend(|| eprintln!("{}", render::terminal_safe(&line)));
-    let on_event = |event: Event| match event {
-        Event::Rejected { path, reason } => print(format!("{path}: {reason}")),
-        Event::Warning { path, message } if !args.quiet => {
-            print(format!("{path}: warning: {message}"));
+    let on_event = |event: Event| {
+        if let Event::Done = event {
+            bar.inc(1);
+        } else if args.quiet && !matches!(event, Event::Rejected { .. }) {
+        } else if json_log {
+            eprintln!("{}", render::ingest_event_json(&event));
+        } else if let Some(line) = render::ingest_event_text(&event) {
+            print(line);
         }
-        Event::Warning { .. } => {}
-        Event::Done => bar.inc(1),
     };
     let on_start = |n: usize| bar.set_length(n as u64);
     let report = ingest::run(&options, &on_start, &on_event)?;
@@ -88,6 +131,9 @@ fn ingest(args: IngestArgs) -> Result<u8, Error> {
         println!("{}", serde_json::to_string(&report).unwrap_or_default());
     } else {
         println!("{}", render::ingest_summary(&report));
+    }
+    if json_log {
+        eprintln!("{}", render::ingest_summary_json(&report));
     }
     Ok(if report.rejected > 0 {
         exit::PARTIAL

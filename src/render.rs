@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use crate::ingest::IngestReport;
+use crate::ingest::{Event, IngestReport};
 use crate::search::snippet::Snippet;
 use crate::search::{EntityCounts, Hit, SearchResults};
 
@@ -171,27 +171,114 @@ pub fn entities_json(counts: &EntityCounts) -> Value {
     })
 }
 
-/// The one summary line of an ingest.
+/// The one summary line of an ingest:
+/// `1,234 files: 12 added, 3 updated, 2 deleted, 1,215 unchanged, 1 rejected (4 earlier), 1 skipped; 1,232 documents; 0.41 s`.
 pub fn ingest_summary(report: &IngestReport) -> String {
+    let n = thousands;
     format!(
-        "{} files seen, {} indexed, {} unchanged, {} rejected, {} skipped, {} removed, {} warnings; \
-         {} documents in the index; {:.2} s, {:.1} docs/s",
-        report.seen,
-        report.indexed,
-        report.unchanged,
-        report.rejected,
-        report.skipped,
-        report.removed,
-        report.warnings,
-        report.total,
-        report.seconds,
-        report.docs_per_second
+        "{} files: {} added, {} updated, {} deleted, {} unchanged, {} rejected ({} earlier), \
+         {} skipped; {} documents; {:.2} s",
+        n(report.seen as u64),
+        n(report.added as u64),
+        n(report.updated as u64),
+        n(report.deleted as u64),
+        n(report.unchanged as u64),
+        n(report.rejected as u64),
+        n(report.rejected_earlier as u64),
+        n(report.skipped as u64),
+        n(report.total),
+        report.seconds
     )
+}
+
+/// `--log-format json`: the summary as an event line.
+pub fn ingest_summary_json(report: &IngestReport) -> Value {
+    let mut value = serde_json::to_value(report).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut value {
+        map.insert("event".into(), json!("summary"));
+    }
+    value
+}
+
+/// An ingest event as a line of text for stderr; `None` for events that are not printed.
+pub fn ingest_event_text(event: &Event) -> Option<String> {
+    match event {
+        Event::Rejected { path, reason } => Some(format!("{path}: {reason}")),
+        Event::Warning { path, message } => Some(format!("{path}: warning: {message}")),
+        Event::Reparse { reason, files } => Some(format!(
+            "{reason}: re-parsing {} files",
+            thousands(*files as u64)
+        )),
+        Event::Checkpoint { files_done, files } => Some(format!(
+            "checkpoint: {} of {} files committed",
+            thousands(*files_done as u64),
+            thousands(*files as u64)
+        )),
+        Event::Done => None,
+    }
+}
+
+/// An ingest event as one JSON object (`--log-format json`).
+pub fn ingest_event_json(event: &Event) -> Value {
+    match event {
+        Event::Rejected { path, reason } => {
+            json!({"event": "rejected", "path": path, "reason": reason})
+        }
+        Event::Warning { path, message } => {
+            json!({"event": "warning", "path": path, "message": message})
+        }
+        Event::Reparse { reason, files } => {
+            json!({"event": "reparse", "reason": reason, "files": files})
+        }
+        Event::Checkpoint { files_done, files } => {
+            json!({"event": "checkpoint", "files_done": files_done, "files": files})
+        }
+        Event::Done => json!({"event": "done"}),
+    }
+}
+
+/// `1234567` as `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ingest_summary_line() {
+        let report = IngestReport {
+            seen: 1234,
+            added: 12,
+            updated: 3,
+            deleted: 2,
+            unchanged: 1215,
+            rejected: 1,
+            rejected_earlier: 4,
+            skipped: 1,
+            total: 1232,
+            seconds: 0.41,
+            ..IngestReport::default()
+        };
+        assert_eq!(
+            ingest_summary(&report),
+            "1,234 files: 12 added, 3 updated, 2 deleted, 1,215 unchanged, 1 rejected (4 earlier), \
+             1 skipped; 1,232 documents; 0.41 s"
+        );
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(12_345_678), "12,345,678");
+    }
 
     #[test]
     fn terminal_safe_neutralises_escapes_and_bidi() {

@@ -18,7 +18,7 @@ fn indexed() -> (tempfile::TempDir, String) {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stdout.starts_with("13 files seen, 13 indexed,"),
+        run.stdout.starts_with("13 files: 13 added,"),
         "{}",
         run.stdout
     );

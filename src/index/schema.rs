@@ -10,7 +10,7 @@ use crate::analyse::text::{BIGRAM_TOKENIZER, JIEBA_TOKENIZER};
 
 /// Bumped whenever the schema or the meaning of a field changes; an index written with another
 /// version is refused with a clear message rather than misread.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Handles to every field, resolved once.
 #[derive(Debug, Clone, Copy)]
@@ -86,6 +86,11 @@ pub fn schema() -> Schema {
     b.add_text_field("image", STORED);
     b.add_text_field("extra", STORED);
     b.add_u64_field("fingerprint", FAST);
+    // The file's stat and parse settings when it was indexed (see `index::state`): a rerun
+    // skips a file whose size and mtime still match without reading it.
+    b.add_u64_field(super::state::SIZE, FAST);
+    b.add_i64_field(super::state::MTIME_NS, FAST);
+    b.add_u64_field(super::state::SETTINGS, FAST);
     let day = || DateOptions::from(INDEXED).set_precision(DateTimePrecision::Seconds);
     b.add_date_field("mention_start", day());
     b.add_date_field("mention_end", day());
