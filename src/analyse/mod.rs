@@ -7,6 +7,7 @@
 pub mod dates;
 pub mod entities;
 mod linguistics;
+pub mod script;
 pub mod text;
 
 use chrono::{Datelike, NaiveDate};

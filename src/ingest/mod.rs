@@ -30,7 +30,8 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 32 * 1024 * 1024;
 const WRITER_MEMORY: usize = 256 * 1024 * 1024;
 
 /// Bumped when parsing changes what a file turns into, so every file is re-parsed once.
-const PIPELINE_VERSION: u64 = 1;
+/// 2: the normaliser folds traditional to simplified characters.
+const PIPELINE_VERSION: u64 = 2;
 
 #[derive(Clone)]
 pub struct IngestOptions {

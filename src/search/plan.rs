@@ -136,7 +136,7 @@ fn word_query(word: &str, f: &Fields) -> Box<dyn Query> {
 
 /// An exact (normalised) substring in title or body, via consecutive bigram positions.
 fn phrase_query(text: &str, f: &Fields) -> Option<Box<dyn Query>> {
-    let tokens = text::bigrams(text);
+    let tokens = text::phrase_tokens(text);
     if tokens.is_empty() {
         return None;
     }
