@@ -6,6 +6,7 @@
 
 pub mod dates;
 pub mod entities;
+pub mod dictionary;
 mod linguistics;
 pub mod script;
 pub mod text;

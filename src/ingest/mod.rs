@@ -145,6 +145,7 @@ pub fn run(
     }
     commit(writer, &options.index, &root_key)?;
     state::save_user_entities(&options.index, linguistics.user_entities())?;
+    state::save_user_dictionary(&options.index, linguistics.user_words())?;
     report.total = opened
         .index
         .reader()
@@ -431,6 +432,11 @@ fn settings_fingerprint(parse: &ParseOptions) -> u64 {
         for alias in &entity.aliases {
             seed = fnv1a(seed, alias.as_bytes());
         }
+    }
+    // The user dictionary changes segmentation.
+    for word in parse.linguistics.user_words() {
+        let line = format!("{} {:?} {:?}\n", word.word, word.freq, word.tag);
+        seed = fnv1a(seed, line.as_bytes());
     }
     seed
 }
