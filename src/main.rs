@@ -98,7 +98,10 @@ fn ingest(args: IngestArgs) -> Result<u8, Error> {
     let line = render::ingest_summary(&report);
     // For `newsidx stats`; the commit has happened, so a failure here only loses the record.
     if let Err(e) = newsidx::index::last_ingest::record(&options.index, summary.clone(), &line) {
-        eprintln!("newsidx: warning: {}", render::terminal_safe(&e.to_string()));
+        eprintln!(
+            "newsidx: warning: {}",
+            render::terminal_safe(&e.to_string())
+        );
     }
     if args.json {
         println!("{summary}");

@@ -229,7 +229,11 @@ const MAX_SOURCE_COLUMNS: usize = 12;
 
 /// `11–20 of 137 articles (3 ms)`.
 fn footer(results: &SearchResults) -> String {
-    let noun = if results.total == 1 { "article" } else { "articles" };
+    let noun = if results.total == 1 {
+        "article"
+    } else {
+        "articles"
+    };
     if results.hits.is_empty() {
         if results.total == 0 {
             return format!("no articles found ({} ms)", results.took_ms);
@@ -363,19 +367,36 @@ pub fn stats_text(stats: &Stats) -> String {
     let mut out = String::new();
     let day = |d: &chrono::DateTime<chrono::FixedOffset>| d.format("%Y-%m-%d").to_string();
     let _ = writeln!(out, "{}{}", pad("documents", 13), stats.documents);
-    let range = stats
-        .published
-        .map_or_else(|| "none".to_string(), |(a, b)| format!("{} – {}", day(&a), day(&b)));
+    let range = stats.published.map_or_else(
+        || "none".to_string(),
+        |(a, b)| format!("{} – {}", day(&a), day(&b)),
+    );
     let _ = writeln!(out, "{}{range}", pad("published", 13));
-    let _ = writeln!(out, "{}{}", pad("index size", 13), human_size(stats.size_bytes));
+    let _ = writeln!(
+        out,
+        "{}{}",
+        pad("index size", 13),
+        human_size(stats.size_bytes)
+    );
     let last = stats.last_ingest.as_ref().map_or_else(
         || "not recorded".to_string(),
-        |l| format!("{}\n{}{}", l.finished, " ".repeat(13), terminal_safe(&l.line)),
+        |l| {
+            format!(
+                "{}\n{}{}",
+                l.finished,
+                " ".repeat(13),
+                terminal_safe(&l.line)
+            )
+        },
     );
     let _ = writeln!(out, "{}{last}", pad("last ingest", 13));
     let sections: [(String, &[FacetValue]); 3] = [
         (
-            format!("sources ({}, top {})", stats.source_count, stats.sources.len()),
+            format!(
+                "sources ({}, top {})",
+                stats.source_count,
+                stats.sources.len()
+            ),
             &stats.sources,
         ),
         ("months".to_string(), &stats.months),

@@ -18,9 +18,13 @@ pub struct UserWord {
 pub enum DictionaryError {
     #[error("line {line}: expected `word [freq] [tag]`, found {found} fields")]
     TooManyFields { line: usize, found: usize },
-    #[error("line {line}: frequency `{found}` is not a whole number (expected `word [freq] [tag]`)")]
+    #[error(
+        "line {line}: frequency `{found}` is not a whole number (expected `word [freq] [tag]`)"
+    )]
     BadFrequency { line: usize, found: String },
-    #[error("line {line}: tag `{found}` is not a part-of-speech tag of letters (expected `word [freq] [tag]`)")]
+    #[error(
+        "line {line}: tag `{found}` is not a part-of-speech tag of letters (expected `word [freq] [tag]`)"
+    )]
     BadTag { line: usize, found: String },
 }
 
@@ -48,10 +52,12 @@ pub fn parse_user_dictionary(text: &str) -> Result<Vec<UserWord>, DictionaryErro
                 }
             },
             [_, freq, tag] => {
-                let n = freq.parse::<usize>().map_err(|_| DictionaryError::BadFrequency {
-                    line,
-                    found: freq.to_string(),
-                })?;
+                let n = freq
+                    .parse::<usize>()
+                    .map_err(|_| DictionaryError::BadFrequency {
+                        line,
+                        found: freq.to_string(),
+                    })?;
                 if !is_tag(tag) {
                     return Err(DictionaryError::BadTag {
                         line,
@@ -109,7 +115,9 @@ mod tests {
     #[test]
     fn bad_lines_name_their_line() {
         assert_eq!(
-            parse_user_dictionary("好词\n坏词 十 n\n").unwrap_err().to_string(),
+            parse_user_dictionary("好词\n坏词 十 n\n")
+                .unwrap_err()
+                .to_string(),
             "line 2: frequency `十` is not a whole number (expected `word [freq] [tag]`)"
         );
         assert_eq!(

@@ -38,8 +38,10 @@ fn table() -> &'static Table {
 fn build() -> Table {
     let mut raw: HashMap<char, char> = HashMap::new();
     for (traditional, simplified) in RawDictionary::TSCharacters.var_iter() {
-        let (Some(t), Some(s)) = (single_char(traditional), simplified.first().and_then(|s| single_char(s)))
-        else {
+        let (Some(t), Some(s)) = (
+            single_char(traditional),
+            simplified.first().and_then(|s| single_char(s)),
+        ) else {
             continue;
         };
         if t != s {
@@ -140,7 +142,10 @@ mod tests {
     fn folding_is_idempotent_and_leaves_other_text_alone() {
         let text = "ＡＢＣ abc 123 「引号」 한국어 かな 乾隆";
         assert_eq!(fold(&fold(text)), fold(text));
-        assert_eq!(fold("ＡＢＣ abc 123 「引号」 한국어 かな"), "ＡＢＣ abc 123 「引号」 한국어 かな");
+        assert_eq!(
+            fold("ＡＢＣ abc 123 「引号」 한국어 かな"),
+            "ＡＢＣ abc 123 「引号」 한국어 かな"
+        );
     }
 
     #[test]

@@ -488,10 +488,20 @@ mod tests {
     #[test]
     fn index_bigrams_also_carry_each_character_at_its_pair_position() {
         let tokens = bigrams("A股市场");
-        let got: Vec<_> = tokens.iter().map(|t| (t.text.as_str(), t.position)).collect();
+        let got: Vec<_> = tokens
+            .iter()
+            .map(|t| (t.text.as_str(), t.position))
+            .collect();
         assert_eq!(
             got,
-            vec![("a", 0), ("股市", 1), ("股", 1), ("市场", 2), ("市", 2), ("场", 2)]
+            vec![
+                ("a", 0),
+                ("股市", 1),
+                ("股", 1),
+                ("市场", 2),
+                ("市", 2),
+                ("场", 2)
+            ]
         );
         assert_eq!(texts(&phrase_tokens("A股")), vec!["a", "股"]);
     }

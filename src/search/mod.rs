@@ -272,9 +272,7 @@ impl Searcher {
         let top = TopDocs::with_limit(limit).and_offset(request.offset.min(MAX_OFFSET));
         let order = match (request.sort, plan.has_terms()) {
             (Sort::Relevance, true) => {
-                return searcher
-                    .search(query, &top.order_by_score())
-                    .map_err(err);
+                return searcher.search(query, &top.order_by_score()).map_err(err);
             }
             (Sort::Oldest, _) => Order::Asc,
             _ => Order::Desc,
@@ -297,7 +295,7 @@ impl Searcher {
         let entity = EntityType::ALL
             .iter()
             .map(|&kind| {
-                let values = counts
+                let mut values: Vec<FacetValue> = counts
                     .iter()
                     .filter(|e| e.kind == kind)
                     .map(|e| FacetValue {
@@ -305,6 +303,7 @@ impl Searcher {
                         count: e.documents,
                     })
                     .collect();
+                values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
                 (kind, values)
             })
             .collect();

@@ -14,9 +14,9 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption};
 
+use super::SearchRequest;
 use super::query::{self, Node};
 use super::synonyms::Synonyms;
-use super::SearchRequest;
 use crate::analyse::Linguistics;
 use crate::analyse::{script, text};
 use crate::error::Error;
@@ -33,6 +33,9 @@ const MAX_SYNONYM_WORDS: usize = 4;
 pub(super) struct Plan {
     /// Top-level terms: all must match, or (relaxed) some.
     units: Vec<Box<dyn Query>>,
+    /// Per unit: may it carry a partial match alone? A lone Chinese character (`鸡` of
+    /// `清远鸡`) may not: matching it says nothing about what was asked for.
+    relaxable: Vec<bool>,
     excluded: Vec<Box<dyn Query>>,
     filters: Vec<Box<dyn Query>>,
     pub(super) needles: Vec<String>,
@@ -62,6 +65,7 @@ impl Plan {
         };
         let mut plan = Plan {
             units: Vec::new(),
+            relaxable: Vec::new(),
             excluded: Vec::new(),
             filters: filters(request, f, linguistics),
             needles: Vec::new(),
@@ -84,6 +88,7 @@ impl Plan {
                 }
                 node => {
                     for part in builder.top_level(&node) {
+                        plan.relaxable.push(!is_single_ideograph(&part.shown));
                         plan.units.push(part.query);
                         shown.push(part.shown);
                     }
@@ -123,16 +128,21 @@ impl Plan {
     }
 
     /// Some of the terms must match: the fallback when no document has them all. `None` when
-    /// there is nothing to relax (fewer than two terms).
+    /// there is nothing to relax (fewer than two terms, or nothing but lone characters left).
     pub(super) fn relaxed(&self) -> Option<BooleanQuery> {
         if self.units.len() < 2 {
             return None;
         }
-        let any = self
+        let any: Vec<(Occur, Box<dyn Query>)> = self
             .units
             .iter()
-            .map(|q| (Occur::Should, q.box_clone()))
+            .zip(&self.relaxable)
+            .filter(|(_, relaxable)| **relaxable)
+            .map(|(q, _)| (Occur::Should, q.box_clone()))
             .collect();
+        if any.is_empty() {
+            return None;
+        }
         Some(self.finish(vec![(Occur::Must, Box::new(BooleanQuery::new(any)))]))
     }
 
@@ -338,7 +348,10 @@ impl Builder<'_> {
     fn phrase_forms(&mut self, text: &str, targets: &[Target]) -> Option<Part> {
         let mut forms = vec![text.to_string()];
         forms.extend(script::regional_variants(text));
-        let parts = forms.iter().filter_map(|f| self.phrase(f, targets)).collect();
+        let parts = forms
+            .iter()
+            .filter_map(|f| self.phrase(f, targets))
+            .collect();
         any(parts)
     }
 
@@ -350,7 +363,14 @@ impl Builder<'_> {
             0 => None,
             1 => parts.into_iter().next(),
             _ => Some(Part {
-                shown: parts.iter().map(|p| p.shown.as_str()).collect::<Vec<_>>().join(" AND "),
+                shown: format!(
+                    "({})",
+                    parts
+                        .iter()
+                        .map(|p| p.shown.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" AND ")
+                ),
                 query: Box::new(BooleanQuery::new(
                     parts.into_iter().map(|p| (Occur::Must, p.query)).collect(),
                 )),
@@ -402,6 +422,11 @@ impl Builder<'_> {
     }
 }
 
+fn is_single_ideograph(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(text::is_cjk) && chars.next().is_none()
+}
+
 /// Any of the parts; one part stays as it is.
 fn any(mut parts: Vec<Part>) -> Option<Part> {
     match parts.len() {
@@ -410,10 +435,17 @@ fn any(mut parts: Vec<Part>) -> Option<Part> {
         _ => Some(Part {
             shown: format!(
                 "({})",
-                parts.iter().map(|p| p.shown.as_str()).collect::<Vec<_>>().join(" OR ")
+                parts
+                    .iter()
+                    .map(|p| p.shown.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" OR ")
             ),
             query: Box::new(BooleanQuery::new(
-                parts.into_iter().map(|p| (Occur::Should, p.query)).collect(),
+                parts
+                    .into_iter()
+                    .map(|p| (Occur::Should, p.query))
+                    .collect(),
             )),
         }),
     }
@@ -520,7 +552,7 @@ fn entity_names(name: &str, linguistics: &Linguistics) -> Vec<String> {
         let canonical = linguistics
             .entities("", &spelling)
             .into_iter()
-            .find(|e| e.mentions.iter().any(|m| *m == spelling))
+            .find(|e| e.mentions.contains(&spelling))
             .map_or_else(|| spelling.clone(), |e| e.name);
         for n in [canonical, spelling] {
             if !out.contains(&n) {

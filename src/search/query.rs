@@ -229,7 +229,10 @@ fn lex(query: &str) -> Vec<Token> {
             '-' => {
                 chars.next();
                 // A `-` before white space or at the end excludes nothing.
-                if chars.peek().is_some_and(|n| !n.is_whitespace() && *n != '-') {
+                if chars
+                    .peek()
+                    .is_some_and(|n| !n.is_whitespace() && *n != '-')
+                {
                     tokens.push(Token::Not);
                 }
             }
@@ -283,7 +286,10 @@ fn bare(chars: &mut std::iter::Peekable<impl Iterator<Item = char>>) -> Vec<Toke
 }
 
 /// What follows a known prefix: a phrase, a word, or (after white space) the next term.
-fn prefixed(field: Field, chars: &mut std::iter::Peekable<impl Iterator<Item = char>>) -> Vec<Token> {
+fn prefixed(
+    field: Field,
+    chars: &mut std::iter::Peekable<impl Iterator<Item = char>>,
+) -> Vec<Token> {
     match chars.peek() {
         Some(&q) if is_open_quote(q) => {
             chars.next();
@@ -423,18 +429,27 @@ mod tests {
         assert_eq!(parse("   "), None);
         assert_eq!(parse("-"), None);
         assert_eq!(parse("\"\""), None);
-        assert_eq!(parse("\"unbalanced phrase"), Some(phrase("unbalanced phrase")));
+        assert_eq!(
+            parse("\"unbalanced phrase"),
+            Some(phrase("unbalanced phrase"))
+        );
         assert_eq!(
             parse("(淘宝 OR 京东"),
             Some(Node::Or(vec![word("淘宝"), word("京东")]))
         );
-        assert_eq!(parse("淘宝) 京东)"), Some(Node::And(vec![word("淘宝"), word("京东")])));
+        assert_eq!(
+            parse("淘宝) 京东)"),
+            Some(Node::And(vec![word("淘宝"), word("京东")]))
+        );
         assert_eq!(parse("淘宝 OR"), Some(word("淘宝")));
         assert_eq!(parse("OR 淘宝"), Some(word("淘宝")));
         assert_eq!(parse("| OR"), None);
         assert_eq!(parse("foo:bar"), Some(word("foo:bar")));
         assert_eq!(parse("title:"), None);
-        assert_eq!(parse("a\u{1b}[31mb"), Some(Node::And(vec![word("a"), word("[31mb")])));
+        assert_eq!(
+            parse("a\u{1b}[31mb"),
+            Some(Node::And(vec![word("a"), word("[31mb")]))
+        );
         assert_eq!(parse(&"(".repeat(5000)), None);
         let long = parse(&"字".repeat(10_000));
         assert!(matches!(long, Some(Node::Term(t)) if t.text.chars().count() == MAX_QUERY_CHARS));

@@ -90,7 +90,10 @@ mod tests {
         assert_eq!(s.group("wechat  PAY"), Some(group.as_slice()));
         assert_eq!(s.group("財付通"), Some(group.as_slice()));
         assert_eq!(s.group("单独"), None);
-        assert_eq!(s.group("台湾省"), Some(["台湾".to_string(), "臺灣省".into()].as_slice()));
+        assert_eq!(
+            s.group("台湾省"),
+            Some(["台湾".to_string(), "臺灣省".into()].as_slice())
+        );
         assert_eq!(s.longest_prefix(&["wechat", "pay", "x"], 4), Some(2));
         assert_eq!(s.longest_prefix(&["pay"], 4), None);
     }
