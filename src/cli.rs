@@ -4,10 +4,10 @@
 use std::path::PathBuf;
 
 use chrono::{Datelike, NaiveDate};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use newsidx::analyse::entities::EntityType;
 use newsidx::ingest::{MaxDelete, Wait};
-use newsidx::search::SearchRequest;
+use newsidx::search::{SearchRequest, Sort};
 
 /// Exit codes, documented in README.md.
 pub mod exit {
@@ -30,7 +30,8 @@ pub mod exit {
     after_help = "Exit codes: 0 success; 1 ingest rejected new or changed files (the rest are indexed and \
                   committed), or search/entities found nothing; 2 fatal error, nothing done (with ingest --strict: \
                   any rejected file); 75 ingest: another ingest is writing the index, try again later.\nThe index lives in ./index unless --index or NEWSIDX_INDEX says otherwise.\n\
-                  Settings: newsidx.toml in the current folder (entities = \"FILE\")."
+                  Settings: newsidx.toml in the current folder (entities = \"FILE\", dict = \"FILE\", \
+                  synonyms = \"FILE\")."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -43,12 +44,38 @@ pub enum Command {
     /// re-parse changed files and drop documents whose files are gone.
     Ingest(IngestArgs),
     /// Search the index: ranked hits with highlighted snippets.
+    #[command(after_help = QUERY_HELP)]
     Search(SearchArgs),
     /// List the entities mentioned by the most documents (of the whole index, or of a query).
     Entities(EntitiesArgs),
     /// Print files as they would be indexed, one JSON object per line.
     Inspect(InspectArgs),
+    /// What the index holds: documents, publication range, sources, months, categories, size
+    /// on disk and the last ingest.
+    Stats(StatsArgs),
 }
+
+/// The query language, shown by `newsidx search --help`.
+const QUERY_HELP: &str = "\
+Query language:
+  微信支付 淘宝          every word must match (BM25, title matches count more); unspaced
+                         Chinese is split into words; a word also matches inside longer
+                         words (支付 finds 微信支付). If no article has all the words, the
+                         best partial matches are shown and marked as such.
+  \"互联互通\"             a phrase: these characters, in this order
+  -抖音  -\"云闪付\"        exclude a word or a phrase
+  淘宝 OR 京东, 淘宝 | 京东  either word (OR binds tighter than the implicit AND)
+  (淘宝 OR 京东) -抖音    parentheses group
+  title:支付             only in the title (also title:\"...\")
+  author:X source:X category:X tag:X   metadata containing X (any case)
+  entity:央行            articles mentioning an entity, by name or alias (like --entity)
+  iPhone 13 发布, 5G 基站, A股, C919   Latin letters and digits mix with Chinese
+  臺灣 網路              traditional and simplified characters match each other
+Nothing in a query is an error: an unbalanced quote runs to the end, an unclosed parenthesis
+closes at the end, a stray ) or dangling OR is ignored, an unknown prefix (foo:bar) is read as
+words. --json shows how the query was understood in \"parsed\".
+Synonyms: synonyms = \"FILE\" in newsidx.toml, one comma-separated group per line
+(微信支付, WeChat Pay, 财付通); expanded at query time.";
 
 #[derive(Debug, Args)]
 pub struct IndexArg {
@@ -71,6 +98,10 @@ pub struct ParseArgs {
     /// newsidx.toml).
     #[arg(long, value_name = "FILE")]
     pub entities: Option<PathBuf>,
+    /// User dictionary: words jieba must keep whole, `word [freq] [tag]` per line (overrides
+    /// `dict` in newsidx.toml). The index remembers it for searching.
+    #[arg(long, value_name = "FILE")]
+    pub dict: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -151,6 +182,12 @@ pub struct FilterArgs {
     /// Only articles published on this platform, e.g. 网易, 微信公众号 (repeatable: any of them).
     #[arg(long, value_name = "NAME")]
     pub site: Vec<String>,
+    /// Only articles with this tag (repeatable: any of them).
+    #[arg(long, value_name = "NAME")]
+    pub tag: Vec<String>,
+    /// Only articles by this author (repeatable: any of them).
+    #[arg(long, value_name = "NAME")]
+    pub author: Vec<String>,
     /// Only articles that mention this entity (repeatable: all of them; aliases work).
     #[arg(long, value_name = "NAME")]
     pub entity: Vec<String>,
@@ -181,15 +218,18 @@ impl FilterArgs {
             categories: self.category.clone(),
             sources: self.source.clone(),
             sites: self.site.clone(),
+            tags: self.tag.clone(),
+            authors: self.author.clone(),
             mentions,
             entities: self.entity.clone(),
+            ..SearchRequest::default()
         }
     }
 }
 
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// Words to find; "quoted phrase"; -word to exclude. May be empty when a filter is given.
+    /// Words to find (see the query language below). May be empty when a filter is given.
     #[arg(default_value = "")]
     pub query: String,
     #[command(flatten)]
@@ -197,11 +237,52 @@ pub struct SearchArgs {
     /// Number of hits to show.
     #[arg(short = 'n', long = "limit", default_value_t = 10, value_name = "N")]
     pub limit: usize,
+    /// Skip this many hits first (pages with -n: --offset 10 -n 10 shows hits 11-20).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub offset: usize,
+    /// Order of hits; relevance falls back to newest when there are no words.
+    #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
+    pub sort: SortArg,
+    /// Also count the whole result set by source, category, tag, month and top entities.
+    #[arg(long)]
+    pub facets: bool,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
     #[command(flatten)]
     pub filters: FilterArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortArg {
+    Relevance,
+    Newest,
+    Oldest,
+}
+
+impl SearchArgs {
+    /// The library request these flags describe.
+    pub fn request(&self) -> SearchRequest {
+        SearchRequest {
+            offset: self.offset,
+            sort: match self.sort {
+                SortArg::Relevance => Sort::Relevance,
+                SortArg::Newest => Sort::Newest,
+                SortArg::Oldest => Sort::Oldest,
+            },
+            facets: self.facets,
+            ..self.filters.request(&self.query, self.limit)
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub index: IndexArg,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -385,7 +385,10 @@ fn hostile_queries_get_a_message_or_a_sensible_result() {
     );
     for query in [
         "\"条码支付",
-        "title:条码支付",
+        "unknown:条码支付",
+        "(条码支付",
+        "条码支付 OR",
+        ") 条码支付 (",
         "body: 条码支付",
         "\u{1b}[31m条码支付\u{7}",
         "条码支付 -",

@@ -44,21 +44,40 @@ fn payments() -> Workspace {
 }
 
 #[test]
-fn documents_with_all_words_rank_above_those_with_some() {
+fn every_word_must_match_and_partial_matches_are_flagged() {
     let ws = payments();
-    let hits = ws.search_paths(&["微信支付 淘宝"]);
-    assert_eq!(hits[0], "both.md");
-    let mut rest = hits[1..].to_vec();
-    rest.sort();
-    assert_eq!(rest, vec!["taobao.md", "wechatpay.md"]);
+    assert_eq!(ws.search_paths(&["微信支付 淘宝"]), vec!["both.md"]);
+    let run = newsidx(
+        ws.path(),
+        &["search", "--index", "index", "--json", "淘宝 贷款"],
+    );
+    let json = run.json();
+    assert_eq!(json["partial"], true);
+    let mut hits: Vec<_> = json["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["path"].as_str().unwrap().to_string())
+        .collect();
+    hits.sort();
+    assert_eq!(
+        hits,
+        vec!["corpus/bank.md", "corpus/both.md", "corpus/taobao.md"]
+    );
+    let text = newsidx(ws.path(), &["search", "--index", "index", "淘宝 贷款"]);
+    assert!(
+        text.stdout
+            .starts_with("no article has all the words; showing articles with some\n"),
+        "{}",
+        text.stdout
+    );
 }
 
 #[test]
 fn an_unspaced_chinese_query_is_words_not_a_strict_phrase() {
     let ws = payments();
-    let hits = ws.search_paths(&["淘宝微信支付"]);
-    assert_eq!(hits[0], "both.md");
-    assert_eq!(hits.len(), 3);
+    // 淘宝 and 微信支付 are not adjacent in both.md.
+    assert_eq!(ws.search_paths(&["淘宝微信支付"]), vec!["both.md"]);
 }
 
 #[test]
@@ -74,12 +93,10 @@ fn sub_words_are_found_inside_longer_words() {
 fn quoted_phrases_need_adjacent_words() {
     let ws = payments();
     assert_eq!(ws.search_paths(&["\"互联互通\""]), vec!["bank.md"]);
-    // Unquoted, both words anywhere rank first; a title with only one of them follows.
-    let loose = ws.search_paths(&["互联 互通"]);
-    let mut all_words = loose[..2].to_vec();
-    all_words.sort();
-    assert_eq!(all_words, vec!["bank.md", "split.md"]);
-    assert_eq!(loose[2..], ["both.md"]);
+    // Unquoted, both words anywhere; a title with only one of them (both.md) is left out.
+    let mut loose = ws.search_paths(&["互联 互通"]);
+    loose.sort();
+    assert_eq!(loose, vec!["bank.md", "split.md"]);
 }
 
 #[test]
@@ -144,9 +161,16 @@ fn json_output_contract() {
     let json = run.json();
     let mut keys: Vec<_> = json.as_object().unwrap().keys().cloned().collect();
     keys.sort();
-    assert_eq!(keys, vec!["hits", "query", "took_ms", "total"]);
+    assert_eq!(
+        keys,
+        vec![
+            "hits", "offset", "parsed", "partial", "query", "took_ms", "total"
+        ]
+    );
+    assert_eq!(json["parsed"], "微信支付 AND 推出");
+    assert_eq!(json["partial"], false);
     assert_eq!(json["query"], "微信支付推出");
-    assert_eq!(json["total"], 2);
+    assert_eq!(json["total"], 1);
     let hit = &json["hits"][0];
     let mut keys: Vec<_> = hit.as_object().unwrap().keys().cloned().collect();
     keys.sort();
@@ -172,7 +196,18 @@ fn json_output_contract() {
     assert_eq!(hit["published"], "2021-10-01T08:00:00+08:00");
     assert_eq!(hit["categories"], serde_json::json!(["news"]));
     assert_eq!(hit["snippet"], "新功能面向小商户开放，降低收款手续费。");
-    let both = &json["hits"][1];
+    let pay = newsidx(
+        ws.path(),
+        &["search", "--index", "index", "--json", "微信支付"],
+    )
+    .json();
+    let both = pay["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["path"] == "corpus/both.md")
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(
         both["snippet"],
         // 微信支付 is one word (a known product), so a lone 微信 is not a match.
@@ -208,7 +243,7 @@ fn text_output_lists_rank_date_title_path_and_snippet() {
     assert_eq!(
         run.stdout,
         " 1. 2021-09-01  政策性银行发放贷款\n    corpus/bank.md\n    \
-         中国农业发展银行向多家企业发放专项贷款，推进互联网平台互联互通。\n1 of 1 hits ("
+         中国农业发展银行向多家企业发放专项贷款，推进互联网平台互联互通。\n1–1 of 1 article ("
             .to_string()
             + run.stdout.rsplit_once('(').unwrap().1
     );

@@ -89,6 +89,8 @@ fn orphans(index: &Path) -> Vec<String> {
         ".tantivy-meta.lock",
         ".tantivy-writer.lock",
         "newsidx-entities.tsv",
+        "newsidx-dict.txt",
+        "newsidx-last-ingest.json",
     ];
     std::fs::read_dir(index)
         .unwrap()

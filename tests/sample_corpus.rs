@@ -254,3 +254,30 @@ fn entities_are_counted_by_documents() {
     );
     assert_eq!(bad_type.code, 2);
 }
+
+/// The judged queries of `tests/judged/sample.jsonl` (relevance judged by reading `corpus/`):
+/// exactly the relevant articles are found, and the one judged best ranks first.
+#[test]
+fn judged_queries_find_exactly_the_relevant_articles() {
+    let (dir, index) = indexed();
+    let judged = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/judged/sample.jsonl"),
+    )
+    .unwrap();
+    for line in judged.lines().filter(|l| !l.trim().is_empty()) {
+        let q: serde_json::Value = serde_json::from_str(line).unwrap();
+        let query = q["query"].as_str().unwrap();
+        let hits = search(dir.path(), &index, &[query]);
+        let mut relevant: Vec<String> = q["relevant"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
+        relevant.sort();
+        assert_eq!(sorted(hits.clone()), relevant, "{query}");
+        if let Some(first) = q["first"].as_str() {
+            assert_eq!(hits[0], first, "{query}");
+        }
+    }
+}

@@ -5,8 +5,10 @@
 //! cannot depend on each other. [`Linguistics`] is the one dictionary everything here uses.
 
 pub mod dates;
+pub mod dictionary;
 pub mod entities;
 mod linguistics;
+pub mod script;
 pub mod text;
 
 use chrono::{Datelike, NaiveDate};

@@ -16,6 +16,7 @@ use tantivy::schema::Field;
 use tantivy::{Index, TantivyDocument};
 
 use crate::analyse::Linguistics;
+use crate::analyse::dictionary::UserWord;
 use crate::analyse::entities::UserEntity;
 use crate::error::Error;
 
@@ -54,14 +55,53 @@ pub fn save_user_entities(index: &Path, user: &[UserEntity]) -> Result<(), Error
     std::fs::rename(&tmp, &path).map_err(io)
 }
 
-/// The dictionary and extractor an index was built with.
-pub fn linguistics_for(index: &Path) -> Result<Arc<Linguistics>, Error> {
-    let path = user_entities_path(index);
-    if path.exists() {
-        Ok(Arc::new(Linguistics::from_file(&path)?))
-    } else {
-        Ok(Linguistics::shared())
+/// Where an index keeps the user dictionary it was built with.
+pub fn user_dictionary_path(index: &Path) -> PathBuf {
+    index.join("newsidx-dict.txt")
+}
+
+/// Records the user dictionary next to the index (temp file, then rename); removes the record
+/// when there is none.
+pub fn save_user_dictionary(index: &Path, words: &[UserWord]) -> Result<(), Error> {
+    let path = user_dictionary_path(index);
+    let io = |source| Error::Io {
+        path: path.clone(),
+        source,
+    };
+    if words.is_empty() {
+        return match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(e)),
+            _ => Ok(()),
+        };
     }
+    let mut text =
+        String::from("# user dictionary this index was built with (written by newsidx ingest)\n");
+    for w in words {
+        text.push_str(&w.word);
+        if let Some(freq) = w.freq {
+            text.push_str(&format!(" {freq}"));
+        }
+        if let Some(tag) = &w.tag {
+            text.push_str(&format!(" {tag}"));
+        }
+        text.push('\n');
+    }
+    let tmp = path.with_extension("txt.tmp");
+    std::fs::write(&tmp, text).map_err(io)?;
+    std::fs::rename(&tmp, &path).map_err(io)
+}
+
+/// The dictionary and extractor an index was built with (its user entities and dictionary).
+pub fn linguistics_for(index: &Path) -> Result<Arc<Linguistics>, Error> {
+    let entities = Some(user_entities_path(index)).filter(|p| p.exists());
+    let dictionary = Some(user_dictionary_path(index)).filter(|p| p.exists());
+    if entities.is_none() && dictionary.is_none() {
+        return Ok(Linguistics::shared());
+    }
+    Ok(Arc::new(Linguistics::load(
+        entities.as_deref(),
+        dictionary.as_deref(),
+    )?))
 }
 
 /// Fast-field names of a document's file stat and settings fingerprint.

@@ -514,10 +514,9 @@ impl Running<'_> {
     }
 
     fn save_user_entities(&self) -> Result<(), Error> {
-        state::save_user_entities(
-            &self.options.index,
-            self.options.parse.linguistics.user_entities(),
-        )
+        let linguistics = &self.options.parse.linguistics;
+        state::save_user_entities(&self.options.index, linguistics.user_entities())?;
+        state::save_user_dictionary(&self.options.index, linguistics.user_words())
     }
 }
 

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use super::ParseOptions;
 
 /// Bumped when parsing changes what a file turns into, so every file is re-parsed once.
-pub const PIPELINE_VERSION: u64 = 2;
+pub const PIPELINE_VERSION: u64 = 3;
 
 /// The settings of one run: each part by name, and their hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,11 +19,12 @@ pub struct Settings {
 }
 
 /// Names of the parts, in the order a reason lists them.
-const NAMES: [&str; 5] = [
+const NAMES: [&str; 6] = [
     "newsidx version",
     "pipeline version",
     "gazetteer",
     "entity file",
+    "user dictionary",
     "default-tz",
 ];
 
@@ -33,7 +34,6 @@ impl Settings {
         for text in crate::analyse::entities::gazetteer_texts() {
             gazetteer = fnv1a(gazetteer, text.as_bytes());
         }
-        // The user entities are also jieba's user dictionary: one part covers both.
         let mut user = 0;
         for entity in parse.linguistics.user_entities() {
             user = fnv1a(user, entity.name.as_bytes());
@@ -43,11 +43,17 @@ impl Settings {
             }
             user = fnv1a(user, b"\n");
         }
+        let mut words = 0;
+        for word in parse.linguistics.user_words() {
+            let line = format!("{} {:?} {:?}\n", word.word, word.freq, word.tag);
+            words = fnv1a(words, line.as_bytes());
+        }
         let values = [
             crate::VERSION.to_string(),
             PIPELINE_VERSION.to_string(),
             format!("{gazetteer:016x}"),
             format!("{user:016x}"),
+            format!("{words:016x}"),
             parse.read.default_offset.to_string(),
         ];
         let parts: BTreeMap<String, String> = NAMES
