@@ -359,23 +359,7 @@ impl Builder<'_> {
     fn words(&mut self, text: &str, targets: &[Target]) -> Option<Part> {
         let words = self.linguistics.analyzer.query_words(text);
         let parts: Vec<Part> = words.iter().filter_map(|w| self.word(w, targets)).collect();
-        match parts.len() {
-            0 => None,
-            1 => parts.into_iter().next(),
-            _ => Some(Part {
-                shown: format!(
-                    "({})",
-                    parts
-                        .iter()
-                        .map(|p| p.shown.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" AND ")
-                ),
-                query: Box::new(BooleanQuery::new(
-                    parts.into_iter().map(|p| (Occur::Must, p.query)).collect(),
-                )),
-            }),
-        }
+        joined(parts, Occur::Must, " AND ")
     }
 
     /// One (normalised) word: a jieba word in a word field or a bigram substring.
@@ -428,7 +412,12 @@ fn is_single_ideograph(text: &str) -> bool {
 }
 
 /// Any of the parts; one part stays as it is.
-fn any(mut parts: Vec<Part>) -> Option<Part> {
+fn any(parts: Vec<Part>) -> Option<Part> {
+    joined(parts, Occur::Should, " OR ")
+}
+
+/// The parts joined by `occur` (shown joined by `word`); one part stays as it is.
+fn joined(mut parts: Vec<Part>, occur: Occur, word: &str) -> Option<Part> {
     match parts.len() {
         0 => None,
         1 => parts.pop(),
@@ -439,13 +428,10 @@ fn any(mut parts: Vec<Part>) -> Option<Part> {
                     .iter()
                     .map(|p| p.shown.as_str())
                     .collect::<Vec<_>>()
-                    .join(" OR ")
+                    .join(word)
             ),
             query: Box::new(BooleanQuery::new(
-                parts
-                    .into_iter()
-                    .map(|p| (Occur::Should, p.query))
-                    .collect(),
+                parts.into_iter().map(|p| (occur, p.query)).collect(),
             )),
         }),
     }
