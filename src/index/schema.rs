@@ -12,8 +12,9 @@ use crate::analyse::text::{BIGRAM_TOKENIZER, JIEBA_TOKENIZER};
 /// version is refused with a clear message rather than misread.
 /// 2: traditional/simplified folding in the normaliser, per-character tokens in the bigram
 /// fields, and fast `author`/`source`/`categories`/`tags` for facets. 3: `editor`, `site` and
-/// the per-file stat fields. 4: all of these together.
-pub const FORMAT_VERSION: u32 = 4;
+/// the per-file stat fields. 4: all of these together. 5: `open_start`/`open_end`, the days
+/// covered by open spans, matched by overlap.
+pub const FORMAT_VERSION: u32 = 5;
 
 /// Handles to every field, resolved once.
 #[derive(Debug, Clone, Copy)]
@@ -40,6 +41,11 @@ pub struct Fields {
     /// First and last day of each mentioned period (parallel multi-valued fields).
     pub mention_start: Field,
     pub mention_end: Field,
+    /// First and last day each open span covers (`2019年以来`: 2019-01-01 to the publication
+    /// day). Every such span touches the publication day, so their union is one interval and
+    /// the parallel lists can be matched by overlap without pairing values across mentions.
+    pub open_start: Field,
+    pub open_end: Field,
     /// `/TYPE/name` per entity: counted with a facet collector.
     pub entity: Field,
     /// Canonical names and surface forms, for exact `--entity` filters.
@@ -98,6 +104,8 @@ pub fn schema() -> Schema {
     let day = || DateOptions::from(INDEXED).set_precision(DateTimePrecision::Seconds);
     b.add_date_field("mention_start", day());
     b.add_date_field("mention_end", day());
+    b.add_date_field("open_start", day());
+    b.add_date_field("open_end", day());
     b.add_facet_field("entity", FacetOptions::default());
     b.add_text_field("entity_name", STRING);
     b.add_text_field("entities", STORED);
@@ -132,6 +140,8 @@ impl Fields {
             fingerprint: f("fingerprint")?,
             mention_start: f("mention_start")?,
             mention_end: f("mention_end")?,
+            open_start: f("open_start")?,
+            open_end: f("open_end")?,
             entity: f("entity")?,
             entity_name: f("entity_name")?,
             entities: f("entities")?,
