@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use newsidx::analyse::dates;
+use newsidx::analyse::{dates, entities};
 use newsidx::ingest::article::{self, ParseOptions};
 use newsidx::ingest::{self, IngestOptions};
 
@@ -58,6 +58,7 @@ fn main() {
         }
     }
 
+    model_cost();
     let options = IngestOptions {
         root: corpus.clone(),
         index: tmp.path().join("index"),
@@ -110,6 +111,35 @@ fn main() {
         "entity extraction: {:.3} s CPU for {entities} entities = {:.1}% added to the rest of ingest",
         entity_time.as_secs_f64(),
         100.0 * entity_time.as_secs_f64() / rest
+    );
+    let all = rest + date_time.as_secs_f64() + entity_time.as_secs_f64();
+    println!(
+        "entity extraction share of ingest CPU: {:.1}%",
+        100.0 * entity_time.as_secs_f64() / all
+    );
+}
+
+/// Parses the entity model once (as the first extraction of a run does) and prints the time,
+/// its file size and the resident memory it adds (`VmRSS`, and the peak `VmHWM`).
+fn model_cost() {
+    let status = |field: &str| -> u64 {
+        std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                let line = s.lines().find(|l| l.starts_with(field))?.to_string();
+                line.split_whitespace().nth(1)?.parse().ok()
+            })
+            .unwrap_or(0)
+    };
+    let (rss, peak) = (status("VmRSS:"), status("VmHWM:"));
+    let started = Instant::now();
+    let features = entities::shipped_model().map_or(0, |m| m.feature_count());
+    println!(
+        "entity model: {} bytes, {features} features, parsed in {:.0} ms, +{} MB RSS, +{} MB peak RSS",
+        entities::model_file().len(),
+        started.elapsed().as_secs_f64() * 1000.0,
+        status("VmRSS:").saturating_sub(rss) / 1024,
+        status("VmHWM:").saturating_sub(peak) / 1024
     );
 }
 

@@ -424,6 +424,8 @@ fn settings_fingerprint(parse: &ParseOptions) -> u64 {
     for text in crate::analyse::entities::gazetteer_texts() {
         seed = fnv1a(seed, text.as_bytes());
     }
+    // ... and so does another entity model.
+    seed = fnv1a(seed, crate::analyse::entities::model_file());
     for entity in parse.linguistics.user_entities() {
         seed = fnv1a(seed, entity.name.as_bytes());
         seed = fnv1a(seed, entity.kind.as_str().as_bytes());

@@ -167,12 +167,7 @@ fn phrase_query(text: &str, f: &Fields) -> Option<Box<dyn Query>> {
 /// The canonical name for what a user typed: `阿里` is filed under `阿里巴巴` when the
 /// gazetteer says they are one entity. Unknown names are used as typed.
 fn canonical_entity(name: &str, linguistics: &Linguistics) -> String {
-    let name = name.trim();
-    linguistics
-        .entities("", name)
-        .into_iter()
-        .find(|e| e.mentions.iter().any(|m| m == name))
-        .map_or_else(|| name.to_string(), |e| e.name)
+    linguistics.canonical_entity(name)
 }
 
 fn filters(request: &SearchRequest, f: &Fields, linguistics: &Linguistics) -> Vec<Box<dyn Query>> {
