@@ -59,13 +59,7 @@ fn main() {
     }
 
     model_cost();
-    let options = IngestOptions {
-        root: corpus.clone(),
-        index: tmp.path().join("index"),
-        parse: ParseOptions::default(),
-        max_file_size: ingest::DEFAULT_MAX_FILE_SIZE,
-        strict: false,
-    };
+    let options = IngestOptions::new(corpus.clone(), tmp.path().join("index"));
     let cpu_before = process_cpu();
     let report = match ingest::run(&options, &|_| {}, &|_| {}) {
         Ok(report) => report,

@@ -8,7 +8,6 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use newsidx::ingest::ParseOptions;
 use newsidx::ingest::{self, IngestOptions};
 use newsidx::search::{SearchRequest, Searcher};
 
@@ -21,13 +20,7 @@ fn main() {
         eprintln!("bench_queries: cannot create a temporary folder");
         std::process::exit(2);
     };
-    let options = IngestOptions {
-        root: dir.clone(),
-        index: tmp.path().join("index"),
-        parse: ParseOptions::default(),
-        max_file_size: ingest::DEFAULT_MAX_FILE_SIZE,
-        strict: false,
-    };
+    let options = IngestOptions::new(dir.clone(), tmp.path().join("index"));
     if let Err(e) = ingest::run(&options, &|_| {}, &|_| {}) {
         eprintln!("bench_queries: {e}");
         std::process::exit(2);

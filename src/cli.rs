@@ -4,19 +4,22 @@
 use std::path::PathBuf;
 
 use chrono::{Datelike, NaiveDate};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use newsidx::analyse::entities::EntityType;
-use newsidx::search::SearchRequest;
+use newsidx::ingest::{MaxDelete, Wait};
+use newsidx::search::{SearchRequest, Sort};
 
 /// Exit codes, documented in README.md.
 pub mod exit {
     /// Everything worked (search: at least one hit).
     pub const OK: u8 = 0;
-    /// Ingest: some files were rejected, the rest are indexed. Search: no hits.
+    /// Ingest: this run rejected a new or changed file, the rest are indexed. Search: no hits.
     pub const PARTIAL: u8 = 1;
-    /// Nothing was done: bad usage, unusable index, unreadable corpus folder, or a rejection
-    /// under `ingest --strict`.
+    /// Nothing was done: bad usage, unusable index, missing or unreadable corpus folder, too
+    /// many deletions, another root, or a rejection under `ingest --strict`.
     pub const FATAL: u8 = 2;
+    /// Ingest: another ingest is writing the index; try again later (EX_TEMPFAIL).
+    pub const BUSY: u8 = 75;
 }
 
 #[derive(Debug, Parser)]
@@ -24,10 +27,11 @@ pub mod exit {
     name = "newsidx",
     version,
     about = "Index a folder of Chinese news articles with Tantivy and jieba, and search it",
-    after_help = "Exit codes: 0 success; 1 ingest rejected some files (the rest are indexed and committed), \
-                  or search/entities found nothing; 2 fatal error, nothing done (with ingest --strict: any \
-                  rejected file).\nThe index lives in ./index unless --index or NEWSIDX_INDEX says otherwise.\n\
-                  Settings: newsidx.toml in the current folder (entities = \"FILE\")."
+    after_help = "Exit codes: 0 success; 1 ingest rejected new or changed files (the rest are indexed and \
+                  committed), or search/entities found nothing; 2 fatal error, nothing done (with ingest --strict: \
+                  any rejected file); 75 ingest: another ingest is writing the index, try again later.\nThe index lives in ./index unless --index or NEWSIDX_INDEX says otherwise.\n\
+                  Settings: newsidx.toml in the current folder (entities = \"FILE\", dict = \"FILE\", \
+                  synonyms = \"FILE\")."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -40,12 +44,38 @@ pub enum Command {
     /// re-parse changed files and drop documents whose files are gone.
     Ingest(IngestArgs),
     /// Search the index: ranked hits with highlighted snippets.
+    #[command(after_help = QUERY_HELP)]
     Search(SearchArgs),
     /// List the entities mentioned by the most documents (of the whole index, or of a query).
     Entities(EntitiesArgs),
     /// Print files as they would be indexed, one JSON object per line.
     Inspect(InspectArgs),
+    /// What the index holds: documents, publication range, sources, months, categories, size
+    /// on disk and the last ingest.
+    Stats(StatsArgs),
 }
+
+/// The query language, shown by `newsidx search --help`.
+const QUERY_HELP: &str = "\
+Query language:
+  微信支付 淘宝          every word must match (BM25, title matches count more); unspaced
+                         Chinese is split into words; a word also matches inside longer
+                         words (支付 finds 微信支付). If no article has all the words, the
+                         best partial matches are shown and marked as such.
+  \"互联互通\"             a phrase: these characters, in this order
+  -抖音  -\"云闪付\"        exclude a word or a phrase
+  淘宝 OR 京东, 淘宝 | 京东  either word (OR binds tighter than the implicit AND)
+  (淘宝 OR 京东) -抖音    parentheses group
+  title:支付             only in the title (also title:\"...\")
+  author:X source:X category:X tag:X   metadata containing X (any case)
+  entity:央行            articles mentioning an entity, by name or alias (like --entity)
+  iPhone 13 发布, 5G 基站, A股, C919   Latin letters and digits mix with Chinese
+  臺灣 網路              traditional and simplified characters match each other
+Nothing in a query is an error: an unbalanced quote runs to the end, an unclosed parenthesis
+closes at the end, a stray ) or dangling OR is ignored, an unknown prefix (foo:bar) is read as
+words. --json shows how the query was understood in \"parsed\".
+Synonyms: synonyms = \"FILE\" in newsidx.toml, one comma-separated group per line
+(微信支付, WeChat Pay, 财付通); expanded at query time.";
 
 #[derive(Debug, Args)]
 pub struct IndexArg {
@@ -68,6 +98,10 @@ pub struct ParseArgs {
     /// newsidx.toml).
     #[arg(long, value_name = "FILE")]
     pub entities: Option<PathBuf>,
+    /// User dictionary: words jieba must keep whole, `word [freq] [tag]` per line (overrides
+    /// `dict` in newsidx.toml). The index remembers it for searching.
+    #[arg(long, value_name = "FILE")]
+    pub dict: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -82,15 +116,52 @@ pub struct IngestArgs {
     /// Skip files larger than this (bytes; K, M, G suffixes allowed).
     #[arg(long, default_value = "32M", value_parser = parse_size, value_name = "SIZE")]
     pub max_file_size: u64,
-    /// Treat any rejected file as fatal: commit nothing and exit 2.
+    /// Treat any rejected file, new or earlier, as fatal: commit nothing and exit 2.
     #[arg(long)]
     pub strict: bool,
     /// Print the summary as one JSON object on stdout.
     #[arg(long)]
     pub json: bool,
-    /// No progress bar and no per-file warnings; rejections and the summary still print.
+    /// Print only new rejections, errors and the summary line.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Re-read and re-parse every file; the rebuilt index replaces the old one in one commit.
+    #[arg(long)]
+    pub full: bool,
+    /// Allow ingesting a different folder than the index was built from (replaces its contents).
+    #[arg(long)]
+    pub replace: bool,
+    /// Commit a checkpoint at least this often (0: only at the end).
+    #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+    pub commit_interval: u64,
+    /// Stop before committing when the run would delete more indexed documents than this: a
+    /// share (50%) or a count (1000).
+    #[arg(long, default_value = "50%", value_parser = parse_max_delete, value_name = "N|P%")]
+    pub max_delete: MaxDelete,
+    /// When another ingest holds the index, wait for it (at most SECONDS) instead of exiting 75.
+    #[arg(long, value_name = "SECONDS", num_args = 0..=1, require_equals = true)]
+    pub wait: Option<Option<u64>>,
+    /// Format of the messages on stderr: text, or json (one object per event and line).
+    #[arg(long, value_enum, default_value_t = LogFormat::Text, value_name = "FORMAT")]
+    pub log_format: LogFormat,
+}
+
+/// How ingest writes its events on stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl IngestArgs {
+    /// `--wait` as the library takes it.
+    pub fn wait(&self) -> Wait {
+        match self.wait {
+            None => Wait::No,
+            Some(None) => Wait::Forever,
+            Some(Some(seconds)) => Wait::For(std::time::Duration::from_secs(seconds)),
+        }
+    }
 }
 
 /// Filters shared by `search` and `entities`.
@@ -108,6 +179,15 @@ pub struct FilterArgs {
     /// Only articles from this source (repeatable: any of them).
     #[arg(long, value_name = "NAME")]
     pub source: Vec<String>,
+    /// Only articles published on this platform, e.g. 网易, 微信公众号 (repeatable: any of them).
+    #[arg(long, value_name = "NAME")]
+    pub site: Vec<String>,
+    /// Only articles with this tag (repeatable: any of them).
+    #[arg(long, value_name = "NAME")]
+    pub tag: Vec<String>,
+    /// Only articles by this author (repeatable: any of them).
+    #[arg(long, value_name = "NAME")]
+    pub author: Vec<String>,
     /// Only articles that mention this entity (repeatable: all of them; aliases work).
     #[arg(long, value_name = "NAME")]
     pub entity: Vec<String>,
@@ -137,15 +217,19 @@ impl FilterArgs {
             until: self.until,
             categories: self.category.clone(),
             sources: self.source.clone(),
+            sites: self.site.clone(),
+            tags: self.tag.clone(),
+            authors: self.author.clone(),
             mentions,
             entities: self.entity.clone(),
+            ..SearchRequest::default()
         }
     }
 }
 
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// Words to find; "quoted phrase"; -word to exclude. May be empty when a filter is given.
+    /// Words to find (see the query language below). May be empty when a filter is given.
     #[arg(default_value = "")]
     pub query: String,
     #[command(flatten)]
@@ -153,11 +237,52 @@ pub struct SearchArgs {
     /// Number of hits to show.
     #[arg(short = 'n', long = "limit", default_value_t = 10, value_name = "N")]
     pub limit: usize,
+    /// Skip this many hits first (pages with -n: --offset 10 -n 10 shows hits 11-20).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub offset: usize,
+    /// Order of hits; relevance falls back to newest when there are no words.
+    #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
+    pub sort: SortArg,
+    /// Also count the whole result set by source, category, tag, month and top entities.
+    #[arg(long)]
+    pub facets: bool,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
     #[command(flatten)]
     pub filters: FilterArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortArg {
+    Relevance,
+    Newest,
+    Oldest,
+}
+
+impl SearchArgs {
+    /// The library request these flags describe.
+    pub fn request(&self) -> SearchRequest {
+        SearchRequest {
+            offset: self.offset,
+            sort: match self.sort {
+                SortArg::Relevance => Sort::Relevance,
+                SortArg::Newest => Sort::Newest,
+                SortArg::Oldest => Sort::Oldest,
+            },
+            facets: self.facets,
+            ..self.filters.request(&self.query, self.limit)
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub index: IndexArg,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -235,6 +360,23 @@ fn period_days(text: &str) -> Result<(NaiveDate, NaiveDate), String> {
     }
 }
 
+/// `50%` (a share of the indexed documents, 0-100) or `1000` (a count).
+fn parse_max_delete(text: &str) -> Result<MaxDelete, String> {
+    let t = text.trim();
+    let err = || format!("expected a share like 50% or a count like 1000, found '{text}'");
+    match t.strip_suffix('%') {
+        Some(share) => {
+            let p: f64 = share.trim().parse().map_err(|_| err())?;
+            if (0.0..=100.0).contains(&p) {
+                Ok(MaxDelete::Percent(p))
+            } else {
+                Err(err())
+            }
+        }
+        None => t.parse::<u64>().map(MaxDelete::Count).map_err(|_| err()),
+    }
+}
+
 fn parse_size(text: &str) -> Result<u64, String> {
     let t = text.trim();
     let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
@@ -258,6 +400,31 @@ fn parse_size(text: &str) -> Result<u64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn max_delete() {
+        assert_eq!(parse_max_delete("50%"), Ok(MaxDelete::Percent(50.0)));
+        assert_eq!(parse_max_delete("100%"), Ok(MaxDelete::Percent(100.0)));
+        assert_eq!(parse_max_delete("1000"), Ok(MaxDelete::Count(1000)));
+        assert!(parse_max_delete("150%").is_err());
+        assert!(parse_max_delete("-1").is_err());
+        assert!(parse_max_delete("half").is_err());
+    }
+
+    #[test]
+    fn wait_takes_an_optional_value_only_after_equals() {
+        let parse = |args: &[&str]| match Cli::try_parse_from(args).map(|c| c.command) {
+            Ok(Command::Ingest(a)) => (a.wait(), a.dir),
+            _ => panic!("not an ingest"),
+        };
+        let secs = |s| Wait::For(std::time::Duration::from_secs(s));
+        assert_eq!(parse(&["newsidx", "ingest", "c"]).0, Wait::No);
+        assert_eq!(
+            parse(&["newsidx", "ingest", "--wait", "c"]),
+            (Wait::Forever, PathBuf::from("c"))
+        );
+        assert_eq!(parse(&["newsidx", "ingest", "--wait=5", "c"]).0, secs(5));
+    }
 
     #[test]
     fn sizes() {

@@ -3,6 +3,8 @@
 //!
 //! ```toml
 //! entities = "entities.tsv"   # user entity file, relative to newsidx.toml
+//! dict = "words.txt"           # user dictionary (jieba `word [freq] [tag]`)
+//! synonyms = "synonyms.txt"    # query synonyms, one comma-separated group per line
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -18,6 +20,10 @@ pub const FILE_NAME: &str = "newsidx.toml";
 pub struct Config {
     /// User entity file (`name<TAB>type[<TAB>alias,...]`).
     pub entities: Option<PathBuf>,
+    /// User dictionary (`word [freq] [tag]`), used at index and query time.
+    pub dict: Option<PathBuf>,
+    /// Synonym groups, expanded at query time only.
+    pub synonyms: Option<PathBuf>,
 }
 
 /// Reads `dir/newsidx.toml` when there is one; relative paths in it are resolved against `dir`.
@@ -30,11 +36,13 @@ pub fn load(dir: &Path) -> Result<Config, Error> {
     };
     let mut config: Config = toml::from_str(&text)
         .map_err(|e| Error::Usage(format!("{}: {}", path.display(), e.message())))?;
-    if let Some(entities) = &config.entities
-        && entities.is_relative()
-        && dir != Path::new(".")
+    for path in [&mut config.entities, &mut config.dict, &mut config.synonyms]
+        .into_iter()
+        .flatten()
     {
-        config.entities = Some(dir.join(entities));
+        if path.is_relative() && dir != Path::new(".") {
+            *path = dir.join(&*path);
+        }
     }
     Ok(config)
 }

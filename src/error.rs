@@ -42,10 +42,37 @@ pub enum Error {
     },
     #[error("index {path}: {message}")]
     Index { path: PathBuf, message: String },
-    #[error(
-        "index {path} is locked by another newsidx ingest; wait for it to finish (tantivy writer lock)"
-    )]
+    /// Another ingest holds the index's writer lock (exit 75, EX_TEMPFAIL: cron may retry).
+    #[error("index {path} is being written by another newsidx ingest; try again later")]
     Locked { path: PathBuf },
+    /// The corpus folder is missing or unreadable: nothing may be deleted on its account.
+    #[error("corpus folder {path}: {source}; nothing was changed")]
+    Corpus {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The run would delete more documents than `--max-delete` allows.
+    #[error(
+        "index {path}: this run would delete {would} of {indexed} documents, more than --max-delete {limit}; \
+         nothing was changed. If those files are really gone, run again with --max-delete 100%"
+    )]
+    TooManyDeletes {
+        path: PathBuf,
+        would: usize,
+        indexed: usize,
+        limit: String,
+    },
+    /// The index mirrors another folder.
+    #[error(
+        "index {path} was built from {recorded}, not {given}; nothing was changed. \
+         Use --replace to replace its contents with {given}"
+    )]
+    OtherRoot {
+        path: PathBuf,
+        recorded: String,
+        given: String,
+    },
     #[error("--strict: {rejected} file(s) rejected; nothing was committed, the index is unchanged")]
     Strict { rejected: usize },
     #[error("{0}")]

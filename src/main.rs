@@ -10,12 +10,17 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use std::sync::Arc;
 
-use cli::{Cli, Command, EntitiesArgs, IngestArgs, InspectArgs, ParseArgs, SearchArgs, exit};
+use cli::{
+    Cli, Command, EntitiesArgs, IngestArgs, InspectArgs, LogFormat, ParseArgs, SearchArgs,
+    StatsArgs, exit,
+};
 use newsidx::analyse::Linguistics;
 use newsidx::error::Error;
 use newsidx::ingest::{self, Event, IngestOptions, ParseOptions};
 use newsidx::read::{ReadOptions, pubdate};
+use newsidx::render::Style;
 use newsidx::search::Searcher;
+use newsidx::search::synonyms::Synonyms;
 use newsidx::{config, render};
 
 fn main() -> ExitCode {
@@ -25,6 +30,7 @@ fn main() -> ExitCode {
         Command::Search(args) => search(args),
         Command::Entities(args) => entities(args),
         Command::Inspect(args) => inspect(args),
+        Command::Stats(args) => stats(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -39,9 +45,14 @@ fn parse_options(args: &ParseArgs) -> Result<ParseOptions, Error> {
     let default_offset = pubdate::parse_offset(&args.default_tz)
         .map_err(|e| Error::Usage(format!("--default-tz: {e}")))?;
     let config = config::load(std::path::Path::new("."))?;
-    let linguistics = match args.entities.as_ref().or(config.entities.as_ref()) {
-        Some(path) => Arc::new(Linguistics::from_file(path)?),
-        None => Linguistics::shared(),
+    let entities = args.entities.as_ref().or(config.entities.as_ref());
+    let dictionary = args.dict.as_ref().or(config.dict.as_ref());
+    let linguistics = match (entities, dictionary) {
+        (None, None) => Linguistics::shared(),
+        (entities, dictionary) => Arc::new(Linguistics::load(
+            entities.map(|p| p.as_path()),
+            dictionary.map(|p| p.as_path()),
+        )?),
     };
     Ok(ParseOptions {
         read: ReadOptions {
@@ -53,41 +64,94 @@ fn parse_options(args: &ParseArgs) -> Result<ParseOptions, Error> {
 }
 
 fn ingest(args: IngestArgs) -> Result<u8, Error> {
-    let options = IngestOptions {
-        root: args.dir.clone(),
-        index: args.index.index.clone(),
+    let json_log = args.log_format == LogFormat::Json;
+    match run_ingest(&args) {
+        Ok(code) => Ok(code),
+        Err(err) => {
+            let code = match err {
+                Error::Locked { .. } => exit::BUSY,
+                _ => exit::FATAL,
+            };
+            let message = render::terminal_safe(&err.to_string());
+            if json_log {
+                let event =
+                    serde_json::json!({"event": "error", "message": message, "exit_code": code});
+                eprintln!("{event}");
+            } else if code == exit::BUSY {
+                // The one line cron mails when runs overlap: exactly the contract's text.
+                eprintln!("{message}");
+            } else {
+                eprintln!("newsidx: {message}");
+            }
+            Ok(code)
+        }
+    }
+}
+
+fn ingest_options(args: &IngestArgs) -> Result<IngestOptions, Error> {
+    Ok(IngestOptions {
         parse: parse_options(&args.parse)?,
         max_file_size: args.max_file_size,
         strict: args.strict,
-    };
-    let bar = if !args.quiet && std::io::stderr().is_terminal() {
-        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
-        if let Ok(style) =
-            ProgressStyle::with_template("{bar:40} {pos}/{len} files, {elapsed} elapsed, eta {eta}")
-        {
-            bar.set_style(style);
-        }
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
+        full: args.full,
+        replace: args.replace,
+        commit_interval: (args.commit_interval > 0)
+            .then(|| std::time::Duration::from_secs(args.commit_interval)),
+        max_delete: args.max_delete,
+        wait: args.wait(),
+        ..IngestOptions::new(args.dir.clone(), args.index.index.clone())
+    })
+}
+
+fn progress_bar(args: &IngestArgs) -> ProgressBar {
+    let text_log = args.log_format == LogFormat::Text;
+    if args.quiet || !text_log || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {pos}/{len} files, {elapsed} elapsed, eta {eta}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn run_ingest(args: &IngestArgs) -> Result<u8, Error> {
+    let options = ingest_options(args)?;
+    let bar = progress_bar(args);
+    let json_log = args.log_format == LogFormat::Json;
     // Paths and reasons quote file content: sanitise the whole line.
     let print = |line: String| bar.suspend(|| eprintln!("{}", render::terminal_safe(&line)));
-    let on_event = |event: Event| match event {
-        Event::Rejected { path, reason } => print(format!("{path}: {reason}")),
-        Event::Warning { path, message } if !args.quiet => {
-            print(format!("{path}: warning: {message}"));
+    let on_event = |event: Event| {
+        if let Event::Done = event {
+            bar.inc(1);
+        } else if args.quiet && !matches!(event, Event::Rejected { .. }) {
+        } else if json_log {
+            eprintln!("{}", render::ingest_event_json(&event));
+        } else if let Some(line) = render::ingest_event_text(&event) {
+            print(line);
         }
-        Event::Warning { .. } => {}
-        Event::Done => bar.inc(1),
     };
     let on_start = |n: usize| bar.set_length(n as u64);
     let report = ingest::run(&options, &on_start, &on_event)?;
     bar.finish_and_clear();
+    let summary = serde_json::to_value(&report).unwrap_or_default();
+    let line = render::ingest_summary(&report);
+    // For `newsidx stats`; the commit has happened, so a failure here only loses the record.
+    if let Err(e) = newsidx::index::last_ingest::record(&options.index, summary.clone(), &line) {
+        eprintln!(
+            "newsidx: warning: {}",
+            render::terminal_safe(&e.to_string())
+        );
+    }
     if args.json {
-        println!("{}", serde_json::to_string(&report).unwrap_or_default());
+        println!("{summary}");
     } else {
-        println!("{}", render::ingest_summary(&report));
+        println!("{line}");
+    }
+    if json_log {
+        eprintln!("{}", render::ingest_summary_json(&report));
     }
     Ok(if report.rejected > 0 {
         exit::PARTIAL
@@ -96,14 +160,24 @@ fn ingest(args: IngestArgs) -> Result<u8, Error> {
     })
 }
 
+/// The index's searcher with the synonyms of newsidx.toml, if any.
+fn searcher(index: &std::path::Path) -> Result<Searcher, Error> {
+    let config = config::load(std::path::Path::new("."))?;
+    let searcher = Searcher::open(index)?;
+    Ok(match &config.synonyms {
+        Some(path) => searcher.with_synonyms(Synonyms::load(path)?),
+        None => searcher,
+    })
+}
+
 fn search(args: SearchArgs) -> Result<u8, Error> {
-    let searcher = Searcher::open(&args.index.index)?;
-    let results = searcher.search(&args.filters.request(&args.query, args.limit))?;
+    let searcher = searcher(&args.index.index)?;
+    let results = searcher.search(&args.request())?;
     let mut out = std::io::stdout().lock();
     let written = if args.json {
         writeln!(out, "{}", render::search_json(&results))
     } else {
-        write!(out, "{}", render::search_text(&results, use_color(&out)))
+        write!(out, "{}", render::search_text(&results, &style(&out)))
     };
     // A closed pipe (`| head`) is not an error worth a message.
     let _ = written;
@@ -115,7 +189,7 @@ fn search(args: SearchArgs) -> Result<u8, Error> {
 }
 
 fn entities(args: EntitiesArgs) -> Result<u8, Error> {
-    let searcher = Searcher::open(&args.index.index)?;
+    let searcher = searcher(&args.index.index)?;
     let counts =
         searcher.top_entities(&args.filters.request(&args.query, 0), args.kind, args.top)?;
     let mut out = std::io::stdout().lock();
@@ -131,8 +205,31 @@ fn entities(args: EntitiesArgs) -> Result<u8, Error> {
     })
 }
 
-fn use_color(out: &impl IsTerminal) -> bool {
-    out.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+fn stats(args: StatsArgs) -> Result<u8, Error> {
+    let stats = newsidx::search::stats::stats(&args.index.index)?;
+    let mut out = std::io::stdout().lock();
+    let _ = if args.json {
+        writeln!(out, "{}", render::stats_json(&stats))
+    } else {
+        write!(out, "{}", render::stats_text(&stats))
+    };
+    Ok(exit::OK)
+}
+
+/// Colour unless NO_COLOR or piped; hyperlinks only on a terminal that is not `dumb`; the
+/// width from COLUMNS when set.
+fn style(out: &impl IsTerminal) -> Style {
+    let terminal = out.is_terminal();
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse::<usize>().ok())
+        .filter(|w| (20..=1000).contains(w))
+        .unwrap_or(Style::default().width);
+    Style {
+        color: terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        hyperlinks: terminal && std::env::var("TERM").is_ok_and(|t| t != "dumb"),
+        width,
+    }
 }
 
 fn inspect(args: InspectArgs) -> Result<u8, Error> {

@@ -110,7 +110,7 @@ fn each_malformed_file_gets_one_line_and_good_files_are_indexed() {
     assert_eq!(lines(&run.stderr), expected);
     assert!(
         run.stdout.starts_with(
-            "16 files seen, 2 indexed, 0 unchanged, 14 rejected, 0 skipped, 0 removed, 0 warnings; 2 documents in the index;"
+            "16 files: 2 added, 0 updated, 0 deleted, 0 unchanged, 14 rejected (0 earlier), 0 skipped; 2 documents;"
         ),
         "{}",
         run.stdout
@@ -166,7 +166,7 @@ fn dates_that_cannot_be_used_are_warnings_not_rejections() {
     );
     assert!(
         run.stdout.starts_with(
-            "6 files seen, 6 indexed, 0 unchanged, 0 rejected, 0 skipped, 0 removed, 6 warnings;"
+            "6 files: 6 added, 0 updated, 0 deleted, 0 unchanged, 0 rejected (0 earlier), 0 skipped; 6 documents;"
         ),
         "{}",
         run.stdout
@@ -194,8 +194,9 @@ fn deep_nesting_and_one_huge_line_are_handled() {
         "corpus/deep-div.html: HTML nested more than 2000 block elements deep; refusing to parse it\n"
     );
     assert!(
-        run.stdout
-            .starts_with("3 files seen, 2 indexed, 0 unchanged, 1 rejected,"),
+        run.stdout.starts_with(
+            "3 files: 2 added, 0 updated, 0 deleted, 0 unchanged, 1 rejected (0 earlier),"
+        ),
         "{}",
         run.stdout
     );
@@ -236,7 +237,7 @@ fn unreadable_files_broken_links_and_loops_are_reported() {
     assert_eq!(lines(&run.stderr), expected);
     let indexed = if root_can_read { 2 } else { 1 };
     assert!(
-        run.stdout.contains(&format!(" {indexed} indexed,")),
+        run.stdout.contains(&format!(": {indexed} added,")),
         "{}",
         run.stdout
     );
@@ -384,7 +385,10 @@ fn hostile_queries_get_a_message_or_a_sensible_result() {
     );
     for query in [
         "\"条码支付",
-        "title:条码支付",
+        "unknown:条码支付",
+        "(条码支付",
+        "条码支付 OR",
+        ") 条码支付 (",
         "body: 条码支付",
         "\u{1b}[31m条码支付\u{7}",
         "条码支付 -",

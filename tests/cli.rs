@@ -44,21 +44,40 @@ fn payments() -> Workspace {
 }
 
 #[test]
-fn documents_with_all_words_rank_above_those_with_some() {
+fn every_word_must_match_and_partial_matches_are_flagged() {
     let ws = payments();
-    let hits = ws.search_paths(&["微信支付 淘宝"]);
-    assert_eq!(hits[0], "both.md");
-    let mut rest = hits[1..].to_vec();
-    rest.sort();
-    assert_eq!(rest, vec!["taobao.md", "wechatpay.md"]);
+    assert_eq!(ws.search_paths(&["微信支付 淘宝"]), vec!["both.md"]);
+    let run = newsidx(
+        ws.path(),
+        &["search", "--index", "index", "--json", "淘宝 贷款"],
+    );
+    let json = run.json();
+    assert_eq!(json["partial"], true);
+    let mut hits: Vec<_> = json["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["path"].as_str().unwrap().to_string())
+        .collect();
+    hits.sort();
+    assert_eq!(
+        hits,
+        vec!["corpus/bank.md", "corpus/both.md", "corpus/taobao.md"]
+    );
+    let text = newsidx(ws.path(), &["search", "--index", "index", "淘宝 贷款"]);
+    assert!(
+        text.stdout
+            .starts_with("no article has all the words; showing articles with some\n"),
+        "{}",
+        text.stdout
+    );
 }
 
 #[test]
 fn an_unspaced_chinese_query_is_words_not_a_strict_phrase() {
     let ws = payments();
-    let hits = ws.search_paths(&["淘宝微信支付"]);
-    assert_eq!(hits[0], "both.md");
-    assert_eq!(hits.len(), 3);
+    // 淘宝 and 微信支付 are not adjacent in both.md.
+    assert_eq!(ws.search_paths(&["淘宝微信支付"]), vec!["both.md"]);
 }
 
 #[test]
@@ -74,12 +93,10 @@ fn sub_words_are_found_inside_longer_words() {
 fn quoted_phrases_need_adjacent_words() {
     let ws = payments();
     assert_eq!(ws.search_paths(&["\"互联互通\""]), vec!["bank.md"]);
-    // Unquoted, both words anywhere rank first; a title with only one of them follows.
-    let loose = ws.search_paths(&["互联 互通"]);
-    let mut all_words = loose[..2].to_vec();
-    all_words.sort();
-    assert_eq!(all_words, vec!["bank.md", "split.md"]);
-    assert_eq!(loose[2..], ["both.md"]);
+    // Unquoted, both words anywhere; a title with only one of them (both.md) is left out.
+    let mut loose = ws.search_paths(&["互联 互通"]);
+    loose.sort();
+    assert_eq!(loose, vec!["bank.md", "split.md"]);
 }
 
 #[test]
@@ -144,9 +161,16 @@ fn json_output_contract() {
     let json = run.json();
     let mut keys: Vec<_> = json.as_object().unwrap().keys().cloned().collect();
     keys.sort();
-    assert_eq!(keys, vec!["hits", "query", "took_ms", "total"]);
+    assert_eq!(
+        keys,
+        vec![
+            "hits", "offset", "parsed", "partial", "query", "took_ms", "total"
+        ]
+    );
+    assert_eq!(json["parsed"], "微信支付 AND 推出");
+    assert_eq!(json["partial"], false);
     assert_eq!(json["query"], "微信支付推出");
-    assert_eq!(json["total"], 2);
+    assert_eq!(json["total"], 1);
     let hit = &json["hits"][0];
     let mut keys: Vec<_> = hit.as_object().unwrap().keys().cloned().collect();
     keys.sort();
@@ -155,10 +179,12 @@ fn json_output_contract() {
         vec![
             "author",
             "categories",
+            "editor",
             "entities",
             "path",
             "published",
             "score",
+            "site",
             "snippet",
             "source",
             "tags",
@@ -170,7 +196,18 @@ fn json_output_contract() {
     assert_eq!(hit["published"], "2021-10-01T08:00:00+08:00");
     assert_eq!(hit["categories"], serde_json::json!(["news"]));
     assert_eq!(hit["snippet"], "新功能面向小商户开放，降低收款手续费。");
-    let both = &json["hits"][1];
+    let pay = newsidx(
+        ws.path(),
+        &["search", "--index", "index", "--json", "微信支付"],
+    )
+    .json();
+    let both = pay["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["path"] == "corpus/both.md")
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(
         both["snippet"],
         // 微信支付 is one word (a known product), so a lone 微信 is not a match.
@@ -206,7 +243,7 @@ fn text_output_lists_rank_date_title_path_and_snippet() {
     assert_eq!(
         run.stdout,
         " 1. 2021-09-01  政策性银行发放贷款\n    corpus/bank.md\n    \
-         中国农业发展银行向多家企业发放专项贷款，推进互联网平台互联互通。\n1 of 1 hits ("
+         中国农业发展银行向多家企业发放专项贷款，推进互联网平台互联互通。\n1–1 of 1 article ("
             .to_string()
             + run.stdout.rsplit_once('(').unwrap().1
     );
@@ -252,7 +289,7 @@ fn a_rejected_file_is_reported_and_the_rest_indexed() {
     );
     assert!(
         run.stdout.starts_with(
-            "2 files seen, 1 indexed, 0 unchanged, 1 rejected, 1 skipped, 0 removed, 0 warnings; 1 documents in the index;"
+            "2 files: 1 added, 0 updated, 0 deleted, 0 unchanged, 1 rejected (0 earlier), 1 skipped; 1 documents;"
         ),
         "{}",
         run.stdout
@@ -303,11 +340,10 @@ fn a_second_concurrent_ingest_is_refused() {
     let opened = newsidx::index::open(&ws.path().join("index"), &analyzer).unwrap();
     let _writer: tantivy::IndexWriter = opened.index.writer(15_000_000).unwrap();
     let run = ws.ingest();
-    assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("locked by another newsidx ingest"),
-        "{}",
-        run.stderr
+    assert_eq!(run.code, 75);
+    assert_eq!(
+        run.stderr,
+        "index index is being written by another newsidx ingest; try again later\n"
     );
 }
 
@@ -325,7 +361,7 @@ fn inspect_prints_the_document_as_indexed() {
         serde_json::json!({
             "id": "corpus/x.md", "path": "corpus/x.md", "title": "标题",
             "published": "2021-11-30T17:24:00+08:00", "author": null, "source": null,
-            "categories": [], "tags": ["甲", "乙"], "url": null, "image": null,
+            "editor": null, "site": null, "categories": [], "tags": ["甲", "乙"], "url": null, "image": null,
             "extra": {"layout": "post"}, "body": "小标题\n正文链接。", "dates": [], "entities": []
         })
     );
@@ -395,5 +431,98 @@ fn newsidx_toml_names_the_entity_file_and_bad_lines_are_fatal() {
         run.stderr.starts_with("newsidx: names.tsv: line 2"),
         "{}",
         run.stderr
+    );
+}
+
+#[test]
+fn site_and_editor_reach_the_index_and_site_filters() {
+    let ws = Workspace::new();
+    ws.write(
+        "a.md",
+        "---\ntitle: 地铁三号线年底试运行\ndate: 2021-03-04\nurl: https://news.163.com/21/0304/a.html\n---\n\n\
+         三号线全长二十二公里，设站十六座。\n\n责任编辑：林小雨\n",
+    );
+    ws.write(
+        "b.md",
+        "---\ntitle: 地铁四号线开工\ndate: 2021-03-05\nurl: https://finance.sina.com.cn/b.shtml\n---\n\n\
+         四号线今日开工，预计三年建成。\n",
+    );
+    assert_eq!(ws.ingest().code, 0);
+    let run = newsidx(
+        ws.path(),
+        &[
+            "search", "--index", "index", "--json", "--site", "网易", "地铁",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = run.json();
+    assert_eq!(json["total"], 1);
+    assert_eq!(json["hits"][0]["path"], "corpus/a.md");
+    assert_eq!(json["hits"][0]["site"], "网易");
+    assert_eq!(json["hits"][0]["editor"], "林小雨");
+    let run = newsidx(
+        ws.path(),
+        &[
+            "search",
+            "--index",
+            "index",
+            "--json",
+            "--site",
+            "微信公众号",
+            "地铁",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+}
+
+/// Open spans (`以来`, `前`) mention every day from their own period up to, or from, the
+/// publication day; a span open towards the far side mentions only its own period.
+#[test]
+fn mentions_match_the_days_an_open_span_covers() {
+    let ws = Workspace::new();
+    let published = "2021-11-30 09:00:00 +0800";
+    ws.article(
+        "since.md",
+        "行业回顾",
+        published,
+        "2019年以来，行业规模持续扩大。",
+    );
+    ws.article(
+        "before.md",
+        "政策时间表",
+        published,
+        "相关规定须在2022年3月31日前完成修订。",
+    );
+    ws.article(
+        "far.md",
+        "历史回顾",
+        published,
+        "2017年以前，该行业尚处起步阶段。",
+    );
+    ws.article(
+        "plain.md",
+        "年度报告",
+        published,
+        "2020年，行业收入增长一成。",
+    );
+    let run = ws.ingest();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mentions = |args: &[&str]| {
+        let mut paths = ws.search_paths(args);
+        paths.sort();
+        paths
+    };
+    assert_eq!(
+        mentions(&["--mentions", "2020"]),
+        vec!["plain.md", "since.md"]
+    );
+    assert_eq!(mentions(&["--mentions", "2019-02-03"]), vec!["since.md"]);
+    assert_eq!(mentions(&["--mentions", "2022-01"]), vec!["before.md"]);
+    assert_eq!(mentions(&["--mentions", "2017"]), vec!["far.md"]);
+    assert_eq!(mentions(&["--mentions", "2018"]), Vec::<String>::new());
+    assert_eq!(mentions(&["--mentions-from", "2022-02"]), vec!["before.md"]);
+    assert_eq!(
+        mentions(&["--mentions-to", "2019-01"]),
+        vec!["far.md", "since.md"]
     );
 }

@@ -18,7 +18,7 @@ fn indexed() -> (tempfile::TempDir, String) {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stdout.starts_with("13 files seen, 13 indexed,"),
+        run.stdout.starts_with("13 files: 13 added,"),
         "{}",
         run.stdout
     );
@@ -110,9 +110,11 @@ fn mentioned_date_filters() {
     );
     assert_eq!(
         sorted(search(dir.path(), &index, &["--mentions", "2021-09-17"])),
+        // hexo/1003.md says 今年9月以来: every day from 1 September to publication.
         vec![
             "finews/2021-09-13-202109132241873516.md",
             "hexo/1001.md",
+            "hexo/1003.md",
             "html/interop-overview.html"
         ]
     );
@@ -136,9 +138,11 @@ fn mentioned_date_filters() {
                 "2022-03"
             ]
         )),
+        // interop-overview.html, published 15 March 2022, says 去年第三季度起.
         vec![
             "finews/2021-09-13-202109132241873516.md",
-            "finews/2021-11-12-202111122245160382.md"
+            "finews/2021-11-12-202111122245160382.md",
+            "html/interop-overview.html"
         ]
     );
     let conflict = newsidx(
@@ -165,17 +169,19 @@ fn inspect_shows_resolved_date_mentions() {
     );
     assert_eq!(run.code, 0);
     let doc = run.json();
-    let first = &doc["dates"][0];
+    let dates = doc["dates"].as_array().unwrap();
+    let first = dates.iter().find(|d| d["text"] == "昨日晚八点").unwrap();
     let body = doc["body"].as_str().unwrap();
     let (start, end) = (
         first["start"].as_u64().unwrap() as usize,
         first["end"].as_u64().unwrap() as usize,
     );
-    assert_eq!(&body[start..end], "昨日晚");
+    assert_eq!(&body[start..end], "昨日晚八点");
     assert_eq!(
         first,
-        &serde_json::json!({"field": "body", "text": "昨日晚", "start": start, "end": end,
-            "value": "2022-01-27", "end_value": "2022-01-27", "granularity": "day"})
+        &serde_json::json!({"field": "body", "text": "昨日晚八点", "start": start, "end": end,
+            "value": "2022-01-27", "end_value": "2022-01-27", "granularity": "hour",
+            "time": "20:00"})
     );
 }
 
@@ -251,4 +257,31 @@ fn entities_are_counted_by_documents() {
         &["entities", "--index", &index, "--type", "BANK"],
     );
     assert_eq!(bad_type.code, 2);
+}
+
+/// The judged queries of `tests/judged/sample.jsonl` (relevance judged by reading `corpus/`):
+/// exactly the relevant articles are found, and the one judged best ranks first.
+#[test]
+fn judged_queries_find_exactly_the_relevant_articles() {
+    let (dir, index) = indexed();
+    let judged = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/judged/sample.jsonl"),
+    )
+    .unwrap();
+    for line in judged.lines().filter(|l| !l.trim().is_empty()) {
+        let q: serde_json::Value = serde_json::from_str(line).unwrap();
+        let query = q["query"].as_str().unwrap();
+        let hits = search(dir.path(), &index, &[query]);
+        let mut relevant: Vec<String> = q["relevant"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
+        relevant.sort();
+        assert_eq!(sorted(hits.clone()), relevant, "{query}");
+        if let Some(first) = q["first"].as_str() {
+            assert_eq!(hits[0], first, "{query}");
+        }
+    }
 }

@@ -36,13 +36,14 @@ fn seed_000_hexo_shape() {
     assert_eq!(published.offset().local_minus_utc(), 0);
     assert_eq!(a.categories, vec!["新媒体", "ZAKER", "channel"]);
     assert_eq!(a.author.as_deref(), Some("ZAKER"));
+    let (first, last) = lines(a);
     assert_eq!(
-        lines(a),
-        (
-            "反垄断的大背景下，头部互联网平台之间解除封禁、互联互通将成为现实。".to_string(),
-            "（编辑：崔崔）".to_string()
-        )
+        first,
+        "反垄断的大背景下，头部互联网平台之间解除封禁、互联互通将成为现实。"
     );
+    // The closing editor credit is a field, not the body's last line.
+    assert_eq!(a.editor.as_deref(), Some("崔崔"));
+    assert!(last.ends_with('。') && !last.contains("编辑"), "{last}");
     // Text that sat right after an image box is its own paragraph, not glued to the box.
     assert!(
         a.body
@@ -71,13 +72,13 @@ fn seed_004_jekyll_shape() {
     assert_eq!(a.tags, vec!["红星新闻新闻"]);
     assert_eq!(a.author, None);
     assert_eq!(a.source.as_deref(), Some("红星新闻"));
+    let (first, last) = lines(a);
     assert_eq!(
-        lines(a),
-        (
-            "红星资本局实测发现，在微信对话框中可以直接打开淘宝商品链接，也可以在不跳转淘宝APP的情况下完成购买。这意味着，互联网平台间的互联互通又有了新进展。".to_string(),
-            "（文章来源：红星新闻）".to_string()
-        )
+        first,
+        "红星资本局实测发现，在微信对话框中可以直接打开淘宝商品链接，也可以在不跳转淘宝APP的情况下完成购买。这意味着，互联网平台间的互联互通又有了新进展。"
     );
+    // The closing source credit became the source and left the body.
+    assert!(last.ends_with('。') && !last.contains("来源"), "{last}");
     assert!(
         !a.body.contains("K图"),
         "stock-chart alt text leaked: {}",
@@ -244,4 +245,75 @@ fn ingest_of_the_whole_shared_corpus_rejects_nothing() {
     assert_eq!(report["rejected"], 0);
     assert_eq!(report["indexed"], 139, "138 articles and SOURCES.md");
     assert_eq!(report["warnings"], 2, "{}", run.stderr);
+}
+
+/// Phrases of editorial and platform lines, independent of the `trailer` module's own rules.
+const KNOWN_TRAILER_PHRASES: &[&str] = &[
+    "责任编辑",
+    "责编",
+    "编辑：",
+    "编辑|",
+    "来源：",
+    "来源|",
+    "记者 ",
+    "在看",
+    "转载",
+    "END",
+    "免责声明",
+    "侵权",
+    "延伸阅读",
+    "原题",
+    "APP",
+    "二维码",
+    "公众号",
+    "【1】",
+    "校对",
+];
+
+/// Each spelling of a day that pages use, to check that a date was read from the page.
+fn day_spellings(day: chrono::NaiveDate) -> Vec<String> {
+    use chrono::Datelike;
+    let (y, m, d) = (day.year(), day.month(), day.day());
+    vec![
+        format!("{y}-{m:02}-{d:02}"),
+        format!("{y}/{m:02}/{d:02}"),
+        format!("{y}.{m:02}.{d:02}"),
+        format!("{y}年{m}月{d}日"),
+        format!("{y}年{m:02}月{d:02}日"),
+        format!("{y}-{m}-{d}"),
+    ]
+}
+
+/// Every page of the development corpus shows its publication date: each gets a date of a
+/// day the page spells out, and each body ends with a line of article text.
+#[test]
+fn every_html_page_is_dated_and_ends_with_article_text() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let mut files = Vec::new();
+    files_under(&shared.join("corpus/html"), &mut files);
+    assert!(!files.is_empty());
+    let mut problems = Vec::new();
+    for path in &files {
+        let a = parse_file(path).article.document;
+        let shown = path.display();
+        let raw = String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned();
+        match a.published {
+            None => problems.push(format!("{shown}: no publication date")),
+            Some(published) => {
+                let spelled = day_spellings(published.date_naive());
+                if !spelled.iter().any(|s| raw.contains(s.as_str())) {
+                    problems.push(format!("{shown}: {published} is not a day the page shows"));
+                }
+            }
+        }
+        let last = a.body.lines().last().unwrap_or_default();
+        let known =
+            last.chars().count() <= 60 && KNOWN_TRAILER_PHRASES.iter().any(|p| last.contains(p));
+        if newsidx::read::trailer::is_trailer_line(last) || known {
+            problems.push(format!("{shown}: body ends with a trailer line {last:?}"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -14,6 +14,13 @@ use std::cell::Cell;
 use chrono::{Datelike, Duration, Months, NaiveDate, Weekday};
 use serde::Serialize;
 
+mod calendar;
+mod cues;
+mod forms;
+
+use calendar::Feast;
+use cues::Cue;
+
 /// One date mention found in a text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DateMention {
@@ -28,6 +35,37 @@ pub struct DateMention {
     /// Last day of the period (equal to `value` for a day).
     pub end_value: NaiveDate,
     pub granularity: Granularity,
+    /// Time of day (`HH:MM`, 24-hour) when the text gives one (`今晨6时20分`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// Which side of the period the text leaves open: `X之前`/`截至X` open the start, `X以来`/`X起`
+    /// the end. `value`/`end_value` stay the period of `X` itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open: Option<Open>,
+}
+
+/// The open side of a span such as `2019年以来` (end) or `9月17日前` (start).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Open {
+    Start,
+    End,
+}
+
+impl DateMention {
+    /// The days the mention counts as mentioning in the index: the period itself, or for an
+    /// open span every day from the period up to the publication day (`2019年以来`, `8月起`
+    /// told after August) or from the publication day up to the period (`12月31日前` told
+    /// before it). A span open towards the far side of the publication day has no end we know,
+    /// so only its own period counts.
+    pub fn indexed_span(&self, published: Option<NaiveDate>) -> (NaiveDate, NaiveDate) {
+        let (a, b) = (self.value, self.end_value);
+        match (self.open, published) {
+            (Some(Open::End), Some(p)) if a <= p => (a, b.max(p)),
+            (Some(Open::Start), Some(p)) if b >= p => (a.min(p), b),
+            _ => (a, b),
+        }
+    }
 }
 
 /// The size of the period a mention denotes.
@@ -41,6 +79,14 @@ pub enum Granularity {
     PartOfMonth,
     Week,
     Day,
+    /// A day with a time of day to the hour (`下午3点`).
+    Hour,
+    /// A day with a time of day to the minute (`09:15`, `九点半`).
+    Minute,
+    Decade,
+    Century,
+    /// A span that is not one calendar unit: rolling windows (`近半年`), holiday periods.
+    Range,
 }
 
 /// Mentions in text order. `published` is the article's local publication date; without it only
@@ -53,44 +99,54 @@ pub fn extract_dates(text: &str, published: Option<NaiveDate>) -> Vec<DateMentio
         last_day: None,
         last_month: None,
         last_year: None,
+        cue: Cue::None,
     };
     let mut out = Vec::new();
     for f in found {
-        let mut push = |res: &mut Resolver, s: usize, e: usize, p: Period| {
+        res.cue = f.cue;
+        let mut push = |res: &mut Resolver, s: usize, e: usize, p: Period, whole: bool| {
             let (Some(&start), Some(&end)) = (sc.off.get(s), sc.off.get(e)) else {
                 return;
             };
             res.remember(p);
+            let time = f.time.filter(|_| whole && p.2 == Granularity::Day);
+            let granularity = match time {
+                Some(t) if t.minute_given => Granularity::Minute,
+                Some(_) => Granularity::Hour,
+                None => p.2,
+            };
             out.push(DateMention {
                 text: text.get(start..end).unwrap_or_default().to_string(),
                 start,
                 end,
                 value: p.0,
                 end_value: p.1,
-                granularity: p.2,
+                granularity,
+                time: time.map(|t| format!("{:02}:{:02}", t.hour, t.minute)),
+                open: if whole { f.open } else { None },
             });
         };
         match &f.expr {
             Expr::Range(a, b, a_end, b_start) => {
                 if let Some(p) = res.range(a, b) {
-                    push(&mut res, f.start, f.end, p);
+                    push(&mut res, f.start, f.end, p, true);
                 } else {
                     // Not a valid range: fall back to its two ends as separate mentions.
                     if *a_end != NO_SPLIT
                         && let Some(p) = res.resolve(a)
                     {
-                        push(&mut res, f.start, *a_end, p);
+                        push(&mut res, f.start, *a_end, p, false);
                     }
                     if *b_start != NO_SPLIT
                         && let Some(p) = res.resolve(b)
                     {
-                        push(&mut res, *b_start, f.end, p);
+                        push(&mut res, *b_start, f.end, p, false);
                     }
                 }
             }
             e => {
                 if let Some(p) = res.resolve(e) {
-                    push(&mut res, f.start, f.end, p);
+                    push(&mut res, f.start, f.end, p, true);
                 }
             }
         }
@@ -111,6 +167,9 @@ enum YearRef {
     Rel(i32),
     /// Relative to the year of the previous mention (`同年` 0, `次年` 1).
     Ctx(i32),
+    /// Two digits (`19年`, `八五年`): the century that puts it at most ten years after the
+    /// publication year.
+    Short(u32),
     /// Not said: the year that puts the period nearest the publication date.
     Free,
 }
@@ -125,6 +184,17 @@ enum Unit {
     /// Month part: 0 = days 1-10, 1 = 11-20, 2 = 21-last, 3 = 1-20 (`上中旬`), 4 = 11-last (`中下旬`).
     MonthPart(u32, u8),
     Day(u32, u32),
+    /// ISO week `n` of the year (`2021年第10周`).
+    Week(u32),
+    /// Week `n` of a month (`9月第二周`): the first Monday-to-Sunday week with four days in it.
+    MonthWeek(u32, u32),
+    /// A holiday, lunar date or solar term: its day in the year.
+    Feast(Feast),
+    /// A holiday period (`国庆长假`): `days` days from the feast day shifted by `from`.
+    FeastPeriod(Feast, i8, u8),
+    /// `年初` (0), `年中` (1), `年底` (2) without a year: the months choose the year, the
+    /// mention is the whole year (qualifiers do not narrow a year, see README).
+    YearPart(u8),
 }
 
 /// A month given relative to the publication month (`本月`) or to the previous mention (`当月`).
@@ -132,6 +202,9 @@ enum Unit {
 enum MonthShift {
     Rel(i32),
     Ctx(i32),
+    /// `月底` alone: the publication month, or the next/previous one when a tense cue says the
+    /// part is on the other side of the publication day.
+    Bare,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,6 +212,7 @@ enum InMonth {
     Whole,
     Part(u8),
     Day(u32),
+    Week(u32),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,6 +240,14 @@ enum Expr {
     WeekDay(Option<i32>, u32),
     /// `3天前` (-3, Day), `2个月后` (2, Month).
     Ago(i32, AgoUnit),
+    /// `七十年代`: decade 7 of a century.
+    Decade(CenturyRef, u32),
+    /// `20世纪`, `上世纪`.
+    Century(CenturyRef),
+    /// A rolling window: `近半年`, `未来一周`, `30天内`.
+    Window(WindowDir, Length),
+    /// Days around the publication day, first and last offset (`前几天` -7..-1).
+    Around(i32, i32),
     /// Two ends; char index where the first ends and where the second starts, or [`NO_SPLIT`]
     /// when that end is not a mention on its own (`1-3月`: `1` is not a date).
     Range(Box<Expr>, Box<Expr>, usize, usize),
@@ -173,13 +255,53 @@ enum Expr {
     Nothing,
 }
 
+/// Which century a decade or century expression is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CenturyRef {
+    /// `20世纪` (20).
+    Abs(i32),
+    /// `上世纪` (-1), `本世纪` (0), relative to the publication year's century.
+    Rel(i32),
+    /// Not said: the latest such decade that starts no later than the publication year.
+    Free,
+}
+
+/// Which way a rolling window runs from the publication day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WindowDir {
+    /// `近`, `过去`, `以来`: the window ends on the publication day.
+    Back,
+    /// `未来`, `今后`: the window starts the day after.
+    Forward,
+    /// `N天内`: forward unless a past cue says otherwise.
+    Within,
+}
+
+/// Length of a rolling window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Length {
+    Days(u32),
+    Months(u32),
+}
+
 /// See [`Expr::Range`].
 const NO_SPLIT: usize = usize::MAX;
+
+/// A time of day after a day (`6时20分`, `晚上九点半`), 24-hour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Time {
+    hour: u32,
+    minute: u32,
+    minute_given: bool,
+}
 
 struct Found {
     start: usize,
     end: usize,
     expr: Expr,
+    time: Option<Time>,
+    open: Option<Open>,
+    cue: Cue,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -254,6 +376,12 @@ fn cn_value(ch: char) -> Option<u32> {
     })
 }
 
+/// Chars that glue a following relative word into another word (`此前`, `目前`, `以后`).
+fn compound_before(c: char) -> bool {
+    "此之以目日提事空当面向门眼跟最往然随其背落先而午年月天周前后今不相每多几首这那上下本层如"
+        .contains(c)
+}
+
 fn is_cjk(ch: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&ch) || ('\u{3400}'..='\u{4dbf}').contains(&ch)
 }
@@ -288,9 +416,6 @@ const SEPS: &[&str] = &["——", "至", "到", "-", "~", "—", "–"];
 const DAY_PARTS: &[&str] = &[
     "上午", "下午", "中午", "晚上", "晚间", "早上", "早间", "凌晨", "傍晚", "深夜", "夜间", "午间",
     "清晨", "午后", "晚", "早", "夜",
-];
-const QUALIFIERS: &[&str] = &[
-    "以来", "以前", "之前", "以后", "之后", "前后", "左右", "起", "前", "后",
 ];
 /// Words before a number that make it a quantity or an ordinal rather than a date.
 const NUM_PREFIX_STOP: &[char] = &['第', '每', '近', '约', '逾', '超', '满'];
@@ -483,13 +608,9 @@ impl Scanner {
         let n = self.c.len();
         let mut i = 0;
         while i < n {
-            if let Some((end, expr)) = self.expression(i) {
-                out.push(Found {
-                    start: i,
-                    end,
-                    expr,
-                });
-                i = end.max(i + 1);
+            if let Some(f) = self.expression(i) {
+                i = f.end.max(i + 1);
+                out.push(f);
             } else {
                 i += 1;
             }
@@ -500,42 +621,65 @@ impl Scanner {
     fn may_start(&self, ch: char) -> bool {
         ch.is_ascii_digit()
             || is_cn_digit(ch)
-            || "今昨前明后当同次翌去本上下这周星礼第Q大".contains(ch)
+            || "今昨前明后当同次翌去本上下这周星礼第Q大近最过未接年月农正腊冬再半".contains(ch)
+            || calendar::may_start(ch)
     }
 
-    /// A full expression at `i`: a point, possibly a range, then qualifiers.
-    fn expression(&self, i: usize) -> Option<(usize, Expr)> {
+    /// A full expression at `i`: a point, possibly a range, then qualifiers, a time of day, the
+    /// open side and the tense cue of its clause.
+    fn expression(&self, i: usize) -> Option<Found> {
         if !self.may_start(self.at(i)) {
             return None;
         }
         let (mut end, mut expr) = self.primary(i, false)?;
+        let found = |end: usize, expr: Expr, time: Option<Time>, open: Option<Open>| Found {
+            start: i,
+            end,
+            cue: self.cue(i, end),
+            expr,
+            time,
+            open,
+        };
         if matches!(expr, Expr::Nothing) {
-            return Some((end, expr));
+            return Some(found(end, expr, None, None));
         }
-        end = self.day_suffix(&expr, end);
+        let (e, mut time) = self.day_suffix(&expr, end);
+        end = e;
         // Range to a second point.
         if !matches!(expr, Expr::Range(..))
             && let Some(k) = self.sep_at(end)
             && let Some((e2, b)) = self.primary(k, true)
             && Self::rangeable(&expr, &b)
         {
-            let e2 = self.day_suffix(&b, e2);
+            let (e2, _) = self.day_suffix(&b, e2);
             expr = Expr::Range(Box::new(expr), Box::new(b), end, k);
             end = e2;
+            time = None;
         }
-        if let Some(j) = self.any(end, QUALIFIERS) {
-            // `前`/`后` that start another expression are left alone.
-            let next_starts =
-                matches!(self.at(end), '前' | '后') && "天年晚".contains(self.at(end + 1));
-            if !next_starts {
-                end = j;
-            }
+        end = self.period_suffix(&expr, end);
+        let mut open = self.open_before(i);
+        if let Some((j, o)) = self.qualifier(end) {
+            end = j;
+            open = o.or(open);
         }
-        Some((end, expr))
+        let time = time.map(|(t, at)| self.to_24h(i, at, t));
+        Some(found(end, expr, time, open))
     }
 
-    /// After a day: a weekday in brackets (`9月17日（周五）`) and a part of the day (`晚间`).
-    fn day_suffix(&self, e: &Expr, mut end: usize) -> usize {
+    /// `末`, `底`, `初` after a quarter or a half (`三季度末`): kept in the mention, same period.
+    fn period_suffix(&self, e: &Expr, end: usize) -> usize {
+        match e {
+            Expr::Cal(_, Unit::Quarters(..) | Unit::Half(_)) | Expr::RelQuarter(_) => {
+                self.any(end, &["末", "底", "初"]).unwrap_or(end)
+            }
+            _ => end,
+        }
+    }
+
+    /// After a day: a weekday in brackets (`9月17日（周五）`), a part of the day (`晚间`) and a
+    /// time of day (`9时20分`), returned with the char index where the time starts.
+    fn day_suffix(&self, e: &Expr, mut end: usize) -> (usize, Option<(Time, usize)>) {
+        let mut time = None;
         if Self::is_day_like(e) {
             if let Some(j) = self.weekday_note(end) {
                 end = j;
@@ -543,8 +687,12 @@ impl Scanner {
             if let Some(j) = self.day_part(end) {
                 end = j;
             }
+            if let Some((j, t)) = self.time_at(end) {
+                time = Some((t, end));
+                end = j;
+            }
         }
-        end
+        (end, time)
     }
 
     fn is_day_like(e: &Expr) -> bool {
@@ -620,11 +768,19 @@ impl Scanner {
 
     fn primary_inner(&self, i: usize, in_range: bool) -> Option<(usize, Expr)> {
         let ch = self.at(i);
+        if let Some(r) = self.feast_at(i, YearRef::Free) {
+            return Some(r);
+        }
         if let Some(r) = self.keyword(i) {
             return Some(r);
         }
         if !(ch.is_ascii_digit() || is_cn_digit(ch)) {
             return None;
+        }
+        if ch.is_ascii_digit()
+            && let Some(r) = self.compact_date(i)
+        {
+            return Some(r);
         }
         if !in_range && !self.num_start_ok(i) {
             return None;
@@ -636,6 +792,21 @@ impl Scanner {
         }
         // `3天前`, `两个月后`.
         if let Some(r) = self.ago(n) {
+            return Some(r);
+        }
+        if let Some(r) = self.century_number(n) {
+            return Some(r);
+        }
+        if let Some(r) = self.decade_at(i, CenturyRef::Free) {
+            return Some(r);
+        }
+        if let Some(r) = self.short_year(i, n) {
+            return Some(r);
+        }
+        if let Some(r) = self.window_number(i) {
+            return Some(r);
+        }
+        if let Some(r) = self.month_day_numeric(i, n) {
             return Some(r);
         }
         if let Some(r) = self.month_chain(i, YearRef::Free) {
@@ -708,8 +879,12 @@ impl Scanner {
         }
         let y = n.v as i32;
         let j = self.sp(n.end);
-        if self.at(j) == '年' && !"龄级薪".contains(self.at(j + 1)) {
+        if self.at(j) == '年' && !"龄级薪代".contains(self.at(j + 1)) {
             return Some(self.after_year(j + 1, YearRef::Abs(y)));
+        }
+        // `2023财年`: taken as the calendar year (fiscal years differ by company).
+        if let Some(e) = self.lit(j, "财年") {
+            return Some(self.after_year(e, YearRef::Abs(y)));
         }
         if n.digits != 4 {
             return None;
@@ -740,9 +915,8 @@ impl Scanner {
             return None;
         }
         let after = self.at(d.end);
-        if after.is_ascii_alphanumeric()
-            || (matches!(after, '.' | '-' | '/') && self.at(d.end + 1).is_ascii_digit())
-        {
+        // `2021.11.28.5` is a version; `2021.11.28-2021.11.30` a range.
+        if after.is_ascii_alphanumeric() || (after == s && self.at(d.end + 1).is_ascii_digit()) {
             return None;
         }
         NaiveDate::from_ymd_opt(y, m.v, d.v)?;
@@ -822,7 +996,9 @@ impl Scanner {
         let mut e = self
             .any(
                 j,
-                &["年初", "年底", "年末", "年内", "度", "初", "底", "末", "内"],
+                &[
+                    "年初", "年中", "年底", "年末", "年内", "度", "初", "底", "末", "内",
+                ],
             )
             .unwrap_or(j);
         // `1923年内蒙古`: the place name, not `年内`.
@@ -845,6 +1021,12 @@ impl Scanner {
         }
         if let Some((q1, q2, e)) = self.quarter_at_in(k, true) {
             return Some((e, Expr::Cal(yr, Unit::Quarters(q1, q2))));
+        }
+        if let Some((w, e)) = self.week_number(k) {
+            return Some((e, Expr::Cal(yr, Unit::Week(w))));
+        }
+        if let Some(r) = self.feast_at(k, yr) {
+            return Some(r);
         }
         self.month_chain(k, yr)
     }
@@ -884,6 +1066,9 @@ impl Scanner {
         }
         if let Some((p, e)) = self.month_part(j) {
             return Some((e, Expr::Cal(yr, Unit::MonthPart(m, p))));
+        }
+        if let Some((w, e)) = self.week_number(k) {
+            return Some((e, Expr::Cal(yr, Unit::MonthWeek(m, w))));
         }
         if let Some(n) = self.num(k)
             && let Some(r) = self.bare_range(n, yr, Some(m))
@@ -929,12 +1114,27 @@ impl Scanner {
     fn keyword(&self, i: usize) -> Option<(usize, Expr)> {
         let ch = self.at(i);
         let p = self.prev(i);
-        let next2 = |j: usize| -> [char; 2] { [self.at(j), self.at(j + 1)] };
         match ch {
             '今' | '昨' | '明' | '前' | '后' | '去' | '本' | '当' | '同' | '次' | '翌' =>
                 {}
             '上' | '下' | '这' | '周' | '星' | '礼' | '第' | 'Q' | '大' => {}
+            '近' | '最' | '过' | '未' | '接' | '再' => {
+                return self.window_word(i).or_else(|| self.vague_days(i));
+            }
+            '年' | '月' => return self.bare_part(i),
+            '半' => return self.window_number(i),
             _ => return None,
+        }
+        if let Some(r) = self.vague_days(i) {
+            return Some(r);
+        }
+        if let Some(r) = self.window_word(i) {
+            return Some(r);
+        }
+        if matches!(ch, '上' | '本' | '这')
+            && let Some(r) = self.century_word(i)
+        {
+            return Some(r);
         }
         // Product and other names that start with a relative word.
         for w in ["今日头条", "明日方舟", "明日之后", "今日说法"] {
@@ -942,8 +1142,60 @@ impl Scanner {
                 return Some((e, Expr::Nothing));
             }
         }
-        // Relative years, followed by what may follow a year.
+        let stages = [
+            Self::relative_year,
+            Self::relative_day,
+            Self::relative_month,
+            Self::relative_quarter,
+            Self::relative_week,
+        ];
+        for stage in stages {
+            match stage(self, i, ch, p) {
+                Word::Missing => continue,
+                Word::Rejected => return None,
+                Word::Found(e, expr) => return Some((e, expr)),
+            }
+        }
+        // Bare weekdays: 周三, 星期五.
+        if let Some(j) = self.any(i, &["周", "星期", "礼拜"]) {
+            let wd = weekday_char(self.at(j))?;
+            if "每逢隔一两几多个第末".contains(p) || self.at(j + 1) == '年' {
+                return None;
+            }
+            // `周一至周五`: a generic span of weekdays, not a date.
+            if let Some(k) = self.sep_at(j + 1)
+                && let Some(k2) = self.any(k, &["周", "星期", "礼拜"])
+                && weekday_char(self.at(k2)).is_some()
+            {
+                return Some((k2 + 1, Expr::Nothing));
+            }
+            let e = self.day_part(j + 1).unwrap_or(j + 1);
+            return Some((e, Expr::WeekDay(None, wd)));
+        }
+        // Halves without a year.
+        if let Some(e) = self.lit(i, "上半年") {
+            return Some((e, Expr::Cal(YearRef::Free, Unit::Half(1))));
+        }
+        if let Some(e) = self.lit(i, "下半年") {
+            return Some((e, Expr::Cal(YearRef::Free, Unit::Half(2))));
+        }
+        // Quarters without a year.
+        if matches!(ch, '第' | '前' | 'Q')
+            && let Some((q1, q2, e)) = self.quarter_at(i)
+        {
+            return Some((e, Expr::Cal(YearRef::Free, Unit::Quarters(q1, q2))));
+        }
+        None
+    }
+
+    /// Relative years (`今年`, `去年`, `次年`), followed by what may follow a year.
+    fn relative_year(&self, i: usize, ch: char, p: char) -> Word {
         const YEARS: &[(&str, YearRef)] = &[
+            ("大前年", YearRef::Rel(-3)),
+            ("大后年", YearRef::Rel(3)),
+            ("本财年", YearRef::Rel(0)),
+            ("上财年", YearRef::Rel(-1)),
+            ("下财年", YearRef::Rel(1)),
             ("今年", YearRef::Rel(0)),
             ("本年", YearRef::Rel(0)),
             ("去年", YearRef::Rel(-1)),
@@ -954,10 +1206,6 @@ impl Scanner {
             ("次年", YearRef::Ctx(1)),
             ("翌年", YearRef::Ctx(1)),
         ];
-        let compound_before = |c: char| {
-            "此之以目日提事空当面向门眼跟最往然随其背落先而午年月天周前后今不相每多几首这那上下本层如"
-                .contains(c)
-        };
         for (w, yr) in YEARS {
             if let Some(j) = self.lit(i, w) {
                 // `年轻`, `年纪`, `年龄`: the 年 starts another word (`如今年轻人`).
@@ -967,12 +1215,16 @@ impl Scanner {
                     || (ch == '今' && "如现迄古".contains(p))
                     || (ch == '去' && "过失离回进出".contains(p))
                 {
-                    return None;
+                    return Word::Rejected;
                 }
-                return Some(self.after_year(j, *yr));
+                return Word::from(self.after_year(j, *yr));
             }
         }
-        // Relative days.
+        Word::Missing
+    }
+
+    /// Relative days (`昨日`, `当天`, `次日`) with a part of the day.
+    fn relative_day(&self, i: usize, ch: char, p: char) -> Word {
         const DAYS: &[(&str, i32, bool)] = &[
             ("今天", 0, false),
             ("今日", 0, false),
@@ -1007,37 +1259,45 @@ impl Scanner {
         for &(w, k, ctx) in DAYS {
             if let Some(j) = self.lit(i, w) {
                 if matches!(ch, '前' | '后' | '同' | '次' | '当') && compound_before(p) {
-                    return None;
+                    return Word::Rejected;
                 }
                 if (ch == '当' && p == '相') || (ch == '今' && "如现迄古".contains(p)) {
-                    return None;
+                    return Word::Rejected;
                 }
                 // `光明日报`, `同日本企业合作`: the 日 belongs to another word.
                 if w.ends_with('日')
                     && ("本元语韩报".contains(self.at(j)) || (ch == '明' && p == '光'))
                 {
-                    return None;
+                    return Word::Rejected;
                 }
                 // `发布前一天` is relative to an event, not to the previous date.
                 if w.starts_with("前一") && is_cjk(p) {
-                    return None;
+                    return Word::Rejected;
                 }
-                if matches!(next2(j), ['猫', _] | ['津', _]) && w.ends_with('天') {
-                    return None;
+                if matches!(self.at(j), '猫' | '津') && w.ends_with('天') {
+                    return Word::Rejected;
                 }
                 let e = self.day_part(j).unwrap_or(j);
-                return Some((
+                return Word::Found(
                     e,
                     if ctx {
                         Expr::CtxDay(k)
                     } else {
                         Expr::RelDay(k)
                     },
-                ));
+                );
             }
         }
-        // Relative months.
+        Word::Missing
+    }
+
+    /// Relative months (`上个月`, `次月`) with a day, a part or a week of the month.
+    fn relative_month(&self, i: usize, ch: char, p: char) -> Word {
         const MONTHS: &[(&str, MonthShift)] = &[
+            ("上上个月", MonthShift::Rel(-2)),
+            ("上上月", MonthShift::Rel(-2)),
+            ("下下个月", MonthShift::Rel(2)),
+            ("下下月", MonthShift::Rel(2)),
             ("本月", MonthShift::Rel(0)),
             ("这个月", MonthShift::Rel(0)),
             ("上个月", MonthShift::Rel(-1)),
@@ -1051,22 +1311,29 @@ impl Scanner {
         for &(w, shift) in MONTHS {
             if let Some(j) = self.lit(i, w) {
                 if compound_before(p) && !matches!(ch, '本' | '上' | '下' | '这') {
-                    return None;
+                    return Word::Rejected;
                 }
                 if p == '相' || p == '登' || "球亮光饼".contains(self.at(j)) {
-                    return None;
+                    return Word::Rejected;
                 }
                 let k = self.sp(j);
                 if let Some((d, e)) = self.day_at(k) {
-                    return Some((e, Expr::RelMonth(shift, InMonth::Day(d))));
+                    return Word::Found(e, Expr::RelMonth(shift, InMonth::Day(d)));
                 }
                 if let Some((part, e)) = self.month_part(j) {
-                    return Some((e, Expr::RelMonth(shift, InMonth::Part(part))));
+                    return Word::Found(e, Expr::RelMonth(shift, InMonth::Part(part)));
                 }
-                return Some((j, Expr::RelMonth(shift, InMonth::Whole)));
+                if let Some((n, e)) = self.week_number(k) {
+                    return Word::Found(e, Expr::RelMonth(shift, InMonth::Week(n)));
+                }
+                return Word::Found(j, Expr::RelMonth(shift, InMonth::Whole));
             }
         }
-        // Relative quarters.
+        Word::Missing
+    }
+
+    /// Relative quarters (`上季度`).
+    fn relative_quarter(&self, i: usize, _ch: char, _p: char) -> Word {
         for (w, k) in [
             ("本季度", 0),
             ("上季度", -1),
@@ -1075,11 +1342,23 @@ impl Scanner {
             ("下个季度", 1),
         ] {
             if let Some(j) = self.lit(i, w) {
-                return Some((j, Expr::RelQuarter(k)));
+                return Word::Found(j, Expr::RelQuarter(k));
             }
         }
-        // Weeks.
+        Word::Missing
+    }
+
+    /// Relative weeks (`下周`, `上上个星期`) with a weekday.
+    fn relative_week(&self, i: usize, _ch: char, p: char) -> Word {
         const WEEKS: &[(&str, i32)] = &[
+            ("上上周", -2),
+            ("上上个星期", -2),
+            ("上上星期", -2),
+            ("上上个礼拜", -2),
+            ("下下周", 2),
+            ("下下个星期", 2),
+            ("下下星期", 2),
+            ("下下个礼拜", 2),
             ("本周", 0),
             ("这周", 0),
             ("这个星期", 0),
@@ -1100,46 +1379,32 @@ impl Scanner {
             if let Some(j) = self.lit(i, w) {
                 if "期边围转年刊报".contains(self.at(j)) || compound_before(p) && p != '这'
                 {
-                    return None;
+                    return Word::Rejected;
                 }
                 if let Some(wd) = weekday_char(self.at(j)) {
                     let e = self.day_part(j + 1).unwrap_or(j + 1);
-                    return Some((e, Expr::WeekDay(Some(k), wd)));
+                    return Word::Found(e, Expr::WeekDay(Some(k), wd));
                 }
                 let e = self.lit(j, "末").unwrap_or(j);
-                return Some((e, Expr::Week(k)));
+                return Word::Found(e, Expr::Week(k));
             }
         }
-        // Bare weekdays: 周三, 星期五.
-        if let Some(j) = self.any(i, &["周", "星期", "礼拜"]) {
-            let wd = weekday_char(self.at(j))?;
-            if "每逢隔一两几多个第末".contains(p) || self.at(j + 1) == '年' {
-                return None;
-            }
-            // `周一至周五`: a generic span of weekdays, not a date.
-            if let Some(k) = self.sep_at(j + 1)
-                && let Some(k2) = self.any(k, &["周", "星期", "礼拜"])
-                && weekday_char(self.at(k2)).is_some()
-            {
-                return Some((k2 + 1, Expr::Nothing));
-            }
-            let e = self.day_part(j + 1).unwrap_or(j + 1);
-            return Some((e, Expr::WeekDay(None, wd)));
-        }
-        // Halves without a year.
-        if let Some(e) = self.lit(i, "上半年") {
-            return Some((e, Expr::Cal(YearRef::Free, Unit::Half(1))));
-        }
-        if let Some(e) = self.lit(i, "下半年") {
-            return Some((e, Expr::Cal(YearRef::Free, Unit::Half(2))));
-        }
-        // Quarters without a year.
-        if matches!(ch, '第' | '前' | 'Q')
-            && let Some((q1, q2, e)) = self.quarter_at(i)
-        {
-            return Some((e, Expr::Cal(YearRef::Free, Unit::Quarters(q1, q2))));
-        }
-        None
+        Word::Missing
+    }
+}
+
+/// What one family of keywords made of the text at a position.
+enum Word {
+    /// None of its words starts here: try the next family.
+    Missing,
+    /// One of its words starts here but belongs to another word (`年轻`, `光明日报`): no date.
+    Rejected,
+    Found(usize, Expr),
+}
+
+impl From<(usize, Expr)> for Word {
+    fn from((end, expr): (usize, Expr)) -> Word {
+        Word::Found(end, expr)
     }
 }
 
@@ -1154,6 +1419,8 @@ struct Resolver {
     last_day: Option<NaiveDate>,
     last_month: Option<(i32, u32)>,
     last_year: Option<i32>,
+    /// Tense cue of the clause of the expression being resolved.
+    cue: Cue,
 }
 
 fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
@@ -1179,8 +1446,27 @@ fn granularity(u: Unit) -> Granularity {
         Unit::Quarters(..) => Granularity::Quarter,
         Unit::Month(_) => Granularity::Month,
         Unit::MonthPart(..) => Granularity::PartOfMonth,
-        Unit::Day(..) => Granularity::Day,
+        Unit::Day(..) | Unit::Feast(_) => Granularity::Day,
+        Unit::Week(_) | Unit::MonthWeek(..) => Granularity::Week,
+        Unit::FeastPeriod(..) => Granularity::Range,
+        Unit::YearPart(_) => Granularity::Year,
     }
+}
+
+/// Monday of week `n` of a month: week 1 is the first Monday-to-Sunday week with at least four
+/// days in the month (so it holds the month's first Thursday), as ISO weeks are for years.
+fn month_week_monday(y: i32, m: u32, n: u32) -> Option<NaiveDate> {
+    let first = ymd(y, m, 1)?;
+    let wd = first.weekday().num_days_from_monday() as i64;
+    let week1 = if wd <= 3 {
+        add_days(first, -wd)?
+    } else {
+        add_days(first, 7 - wd)?
+    };
+    let monday = add_days(week1, 7 * (n as i64 - 1))?;
+    // The week must still have four days in the month.
+    let thursday = add_days(monday, 3)?;
+    (n >= 1 && thursday.month() == m && thursday.year() == y).then_some(monday)
 }
 
 fn span(y: i32, u: Unit) -> Option<Period> {
@@ -1215,8 +1501,44 @@ fn span(y: i32, u: Unit) -> Option<Period> {
             let x = ymd(y, m, d)?;
             (x, x)
         }
+        Unit::Week(n) => {
+            let a = NaiveDate::from_isoywd_opt(y, n, Weekday::Mon)?;
+            (a, add_days(a, 6)?)
+        }
+        Unit::MonthWeek(m, n) => {
+            let a = month_week_monday(y, m, n)?;
+            (a, add_days(a, 6)?)
+        }
+        Unit::Feast(f) => {
+            let x = calendar::feast_day(f, y)?;
+            (x, x)
+        }
+        Unit::FeastPeriod(f, from, days) => calendar::feast_period(f, y, from, days)?,
+        // Used to choose the year only; the mention itself is the whole year.
+        Unit::YearPart(0) => (ymd(y, 1, 1)?, last_of_month(y, 2)?),
+        Unit::YearPart(1) => (ymd(y, 6, 1)?, last_of_month(y, 7)?),
+        Unit::YearPart(_) => (ymd(y, 11, 1)?, ymd(y, 12, 31)?),
     };
     Some((a, b, granularity(u)))
+}
+
+/// Two-digit year `n`: the latest year ending in `n` that is at most ten years after `base`.
+fn short_year(n: u32, base: i32) -> Option<i32> {
+    if n > 99 {
+        return None;
+    }
+    let century = base.checked_add(10)?.div_euclid(100) * 100;
+    let y = century + n as i32;
+    Some(if y > base + 10 { y - 100 } else { y })
+}
+
+fn add_months(d: NaiveDate, k: i64) -> Option<NaiveDate> {
+    let m = Months::new(u32::try_from(k.unsigned_abs()).ok()?);
+    if k >= 0 {
+        d.checked_add_months(m)
+    } else {
+        d.checked_sub_months(m)
+    }
 }
 
 /// Days between `p` and the period [a, b] (0 when inside).
@@ -1257,8 +1579,9 @@ impl Resolver {
     fn candidate_years(&self, u: Unit) -> Option<Vec<i32>> {
         let y = self.published?.year();
         Some(match u {
-            // Halves and quarters are reported on, rarely announced: this year or last.
-            Unit::Half(_) | Unit::Quarters(..) => vec![y - 1, y],
+            // Halves and quarters are reported on, rarely announced: this year or last, unless
+            // the clause speaks of the future.
+            Unit::Half(_) | Unit::Quarters(..) if self.cue != Cue::Forward => vec![y - 1, y],
             _ => vec![y - 1, y, y + 1],
         })
     }
@@ -1269,38 +1592,124 @@ impl Resolver {
             YearRef::Abs(y) => Some(y),
             YearRef::Rel(k) => p.year().checked_add(k),
             YearRef::Ctx(k) => self.last_year?.checked_add(k),
+            YearRef::Short(n) => short_year(n, p.year()),
             YearRef::Free => None,
         }
     }
 
-    fn nearest(&self, u: Unit) -> Option<Period> {
+    /// Of the candidate periods, the nearest to the publication day on the side the tense cue
+    /// says (any side when no candidate is on it); see `cues`.
+    fn pick(&self, candidates: impl Iterator<Item = Period>) -> Option<Period> {
         let p = self.published?;
-        let mut best: Option<(i64, Period)> = None;
-        for y in self.candidate_years(u)? {
-            if let Some(s) = span(y, u) {
-                let d = distance(p, s.0, s.1);
-                if best.is_none_or(|(bd, _)| d < bd) {
-                    best = Some((d, s));
-                }
-            }
+        let all: Vec<(i64, Period)> = candidates.map(|s| (distance(p, s.0, s.1), s)).collect();
+        let best = |keep: &dyn Fn(&Period) -> bool| {
+            all.iter()
+                .filter(|(_, s)| keep(s))
+                .min_by_key(|(d, _)| *d)
+                .copied()
+        };
+        let any = best(&|_| true);
+        let ahead = best(&|s| s.1 >= p);
+        let behind = best(&|s| s.0 <= p);
+        let chosen = match self.cue {
+            Cue::Forward => ahead.or(any),
+            Cue::Back => behind.or(any),
+            Cue::WeakForward => match (ahead, any) {
+                (Some(a), Some(n)) if a.0 - n.0 <= cues::WEAK_CUE_DAYS => Some(a),
+                _ => any,
+            },
+            Cue::None => any,
+        };
+        chosen.map(|(_, s)| s)
+    }
+
+    fn nearest(&self, u: Unit) -> Option<Period> {
+        let years = self.candidate_years(u)?;
+        self.pick(years.into_iter().filter_map(|y| span(y, u)))
+    }
+
+    /// -1, 0 or 1: which way a tense cue moves a period that defaults to the publication
+    /// year or month (`年初将...` told in November is next year's).
+    fn cue_shift(&self, here: Period) -> i32 {
+        let Some(p) = self.published else { return 0 };
+        match self.cue {
+            Cue::Forward if here.1 < p => 1,
+            Cue::Back if here.0 > p => -1,
+            _ => 0,
         }
-        best.map(|b| b.1)
     }
 
     fn cal(&self, yr: YearRef, u: Unit) -> Option<Period> {
-        if let YearRef::Abs(y) = yr {
-            return span(y, u);
+        let found = match (yr, u) {
+            (YearRef::Free, Unit::YearPart(_)) => {
+                let y = self.published?.year();
+                span(y + self.cue_shift(span(y, u)?), u)
+            }
+            (YearRef::Abs(y), _) => span(y, u),
+            (YearRef::Free, _) => self.nearest(u),
+            _ => span(self.year_of(yr)?, u),
+        }?;
+        if let Unit::YearPart(_) = u {
+            return span(found.0.year(), Unit::Year);
         }
-        if yr == YearRef::Free {
-            return self.nearest(u);
-        }
-        span(self.year_of(yr)?, u)
+        Some(found)
+    }
+
+    /// Decade `d` (0-9) of a century: `七十年代` without a century is the latest that starts no
+    /// later than the publication year (1970s in 2021, but `二十年代` is the 2020s).
+    fn decade(&self, c: CenturyRef, d: u32) -> Option<Period> {
+        let base = match c {
+            CenturyRef::Abs(n) => (n - 1) * 100,
+            CenturyRef::Rel(k) => (self.century_of_published()? - 1 + k) * 100,
+            CenturyRef::Free => {
+                let refy = self.published.map_or(2000, |p| p.year());
+                let y = 2000 + 10 * d as i32;
+                if y <= refy { 2000 } else { 1900 }
+            }
+        };
+        let a = base + 10 * d as i32;
+        Some((ymd(a, 1, 1)?, ymd(a + 9, 12, 31)?, Granularity::Decade))
+    }
+
+    fn century_of_published(&self) -> Option<i32> {
+        Some((self.published?.year() - 1).div_euclid(100) + 1)
+    }
+
+    /// Century `n` runs from year `(n-1)*100 + 1` to `n*100` (`20世纪` = 1901-2000).
+    fn century(&self, c: CenturyRef) -> Option<Period> {
+        let n = match c {
+            CenturyRef::Abs(n) => n,
+            CenturyRef::Rel(k) => self.century_of_published()? + k,
+            CenturyRef::Free => return None,
+        };
+        let a = (n - 1) * 100 + 1;
+        Some((ymd(a, 1, 1)?, ymd(n * 100, 12, 31)?, Granularity::Century))
+    }
+
+    /// A rolling window: back windows end on the publication day (`近7天` is it and the six
+    /// days before), forward ones start the day after (`未来一周` is the next seven days).
+    fn window(&self, dir: WindowDir, len: Length) -> Option<Period> {
+        let p = self.published?;
+        let back = match dir {
+            WindowDir::Back => true,
+            WindowDir::Forward => false,
+            WindowDir::Within => self.cue == Cue::Back,
+        };
+        let (a, b) = match (back, len) {
+            (true, Length::Days(n)) => (add_days(p, 1 - n as i64)?, p),
+            (true, Length::Months(n)) => (add_days(add_months(p, -(n as i64))?, 1)?, p),
+            (false, Length::Days(n)) => (add_days(p, 1)?, add_days(p, n as i64)?),
+            (false, Length::Months(n)) => (add_days(p, 1)?, add_months(p, n as i64)?),
+        };
+        Some((a, b, Granularity::Range))
     }
 
     fn resolve(&self, e: &Expr) -> Option<Period> {
         use Granularity as G;
         match *e {
             Expr::Cal(yr, u) => self.cal(yr, u),
+            Expr::Decade(c, d) => self.decade(c, d),
+            Expr::Century(c) => self.century(c),
             Expr::Nothing => None,
             Expr::Range(ref a, ref b, ..) => self.range(a, b),
             _ => {
@@ -1313,11 +1722,17 @@ impl Resolver {
                                 let (y, m) = self.last_month?;
                                 shift_month(y, m, k)?
                             }
+                            MonthShift::Bare => {
+                                let InMonth::Part(x) = inm else { return None };
+                                let here = span(p.year(), Unit::MonthPart(p.month(), x))?;
+                                shift_month(p.year(), p.month(), self.cue_shift(here))?
+                            }
                         };
                         let u = match inm {
                             InMonth::Whole => Unit::Month(m),
                             InMonth::Part(x) => Unit::MonthPart(m, x),
                             InMonth::Day(d) => Unit::Day(m, d),
+                            InMonth::Week(n) => Unit::MonthWeek(m, n),
                         };
                         span(y, u)
                     }
@@ -1332,17 +1747,11 @@ impl Resolver {
                             let x = ymd(y, m, d)?;
                             return Some((x, x, G::Day));
                         }
-                        let mut best: Option<(i64, NaiveDate)> = None;
-                        for k in -1..=1 {
+                        self.pick((-1..=1).filter_map(|k| {
                             let (y, m) = shift_month(p.year(), p.month(), k)?;
-                            if let Some(x) = ymd(y, m, d) {
-                                let dist = distance(p, x, x);
-                                if best.is_none_or(|(bd, _)| dist < bd) {
-                                    best = Some((dist, x));
-                                }
-                            }
-                        }
-                        best.map(|(_, x)| (x, x, G::Day))
+                            let x = ymd(y, m, d)?;
+                            Some((x, x, G::Day))
+                        }))
                     }
                     Expr::RelDay(k) => {
                         let x = add_days(p, k as i64)?;
@@ -1362,10 +1771,12 @@ impl Resolver {
                     }
                     Expr::WeekDay(None, wd) => {
                         let target = Weekday::try_from(wd as u8).ok()?;
-                        let x = (-3..=3)
-                            .filter_map(|k| add_days(p, k))
-                            .find(|x| x.weekday() == target)?;
-                        Some((x, x, G::Day))
+                        self.pick(
+                            (-6..=6)
+                                .filter_map(|k| add_days(p, k))
+                                .filter(|x| x.weekday() == target)
+                                .map(|x| (x, x, G::Day)),
+                        )
                     }
                     Expr::Ago(n, unit) => match unit {
                         AgoUnit::Day => {
@@ -1382,6 +1793,10 @@ impl Resolver {
                         }
                         AgoUnit::Year => span(p.year().checked_add(n)?, Unit::Year),
                     },
+                    Expr::Window(dir, len) => self.window(dir, len),
+                    Expr::Around(a, b) => {
+                        Some((add_days(p, a as i64)?, add_days(p, b as i64)?, G::Range))
+                    }
                     _ => None,
                 }
             }
@@ -1408,29 +1823,19 @@ impl Resolver {
                     YearRef::Free => self.candidate_years(ua)?,
                     _ => vec![self.cal(*ya, ua)?.0.year()],
                 };
-                let mut best: Option<(i64, Period)> = None;
-                for y in years {
-                    let Some(sa) = span(y, ua) else { continue };
-                    let Some(mut sb) = span(y, ub) else { continue };
+                let spans = years.into_iter().filter_map(|y| {
+                    let sa = span(y, ua)?;
+                    let mut sb = span(y, ub)?;
                     if sb.1 < sa.0 && !same_month {
                         // `12月28日至1月3日`: the second end is in the next year.
-                        let Some(n) = y.checked_add(1).and_then(|y1| span(y1, ub)) else {
-                            continue;
-                        };
-                        sb = n;
+                        sb = span(y.checked_add(1)?, ub)?;
                     }
-                    if sb.1 < sa.0 {
-                        continue;
-                    }
-                    let d = match self.published {
-                        Some(p) => distance(p, sa.0, sb.1),
-                        None => 0,
-                    };
-                    if best.is_none_or(|(bd, _)| d < bd) {
-                        best = Some((d, (sa.0, sb.1, sa.2)));
-                    }
+                    (sb.1 >= sa.0).then_some((sa.0, sb.1, sa.2))
+                });
+                if self.published.is_none() {
+                    return spans.into_iter().next();
                 }
-                return best.map(|b| b.1);
+                return self.pick(spans);
             }
         }
         let ra = self.resolve(a)?;
@@ -1442,5 +1847,7 @@ impl Resolver {
     }
 }
 
+#[cfg(test)]
+mod table;
 #[cfg(test)]
 mod tests;

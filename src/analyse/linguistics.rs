@@ -6,8 +6,9 @@ use std::sync::{Arc, OnceLock};
 
 use jieba_rs::Jieba;
 
+use super::dictionary::{self, UserWord};
 use super::entities::{self, Entity, EntityExtractor, UserEntity};
-use super::text::Analyzer;
+use super::text::{Analyzer, normalize};
 use crate::error::Error;
 
 /// The one jieba dictionary of a run, with every gazetteer and user entity name added, the
@@ -17,17 +18,51 @@ pub struct Linguistics {
     pub analyzer: Analyzer,
     entities: EntityExtractor,
     user: Vec<UserEntity>,
+    words: Vec<UserWord>,
 }
 
 impl Linguistics {
     pub fn new(user: Vec<UserEntity>) -> Linguistics {
+        Linguistics::with_dictionary(user, Vec::new())
+    }
+
+    /// With user entities and a user dictionary. Dictionary words are added after the
+    /// gazetteer, so the user has the last word; each is added as written (entity extraction
+    /// reads the original text) and as normalised (the tokenizers read folded text).
+    pub fn with_dictionary(user: Vec<UserEntity>, words: Vec<UserWord>) -> Linguistics {
         let mut jieba = Jieba::new();
         let entities = EntityExtractor::new(&mut jieba, &user);
+        for w in &words {
+            let folded = normalize(&w.word).text;
+            for form in [w.word.as_str(), folded.as_str()] {
+                jieba.add_word(form, w.freq, w.tag.as_deref());
+            }
+        }
         Linguistics {
             analyzer: Analyzer::new(Arc::new(jieba)),
             entities,
             user,
+            words,
         }
+    }
+
+    /// Builds from an optional user entity file and an optional user dictionary; errors name
+    /// the file and the line.
+    pub fn load(
+        entities: Option<&std::path::Path>,
+        dictionary: Option<&std::path::Path>,
+    ) -> Result<Linguistics, Error> {
+        let user = match entities {
+            Some(path) => entities::parse_user_entities(&read(path)?)
+                .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?,
+            None => Vec::new(),
+        };
+        let words = match dictionary {
+            Some(path) => dictionary::parse_user_dictionary(&read(path)?)
+                .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?,
+            None => Vec::new(),
+        };
+        Ok(Linguistics::with_dictionary(user, words))
     }
 
     /// Builds from a user entity file; errors name the file and the line.
@@ -101,4 +136,16 @@ impl Linguistics {
     pub fn user_entities(&self) -> &[UserEntity] {
         &self.user
     }
+
+    /// The user dictionary this instance was built with (part of every document's fingerprint).
+    pub fn user_words(&self) -> &[UserWord] {
+        &self.words
+    }
+}
+
+fn read(path: &std::path::Path) -> Result<String, Error> {
+    std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })
 }

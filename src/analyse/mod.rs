@@ -5,8 +5,10 @@
 //! cannot depend on each other. [`Linguistics`] is the one dictionary everything here uses.
 
 pub mod dates;
+pub mod dictionary;
 pub mod entities;
 mod linguistics;
+pub mod script;
 pub mod text;
 
 use chrono::{Datelike, NaiveDate};
@@ -24,6 +26,8 @@ pub struct Text<'a> {
     /// (analysing that would count the body's mentions twice).
     pub title: Option<&'a str>,
     pub body: &'a str,
+    /// Credit lines taken off the end of the body: read for entities only.
+    pub credits: &'a str,
     /// The outlet named in the metadata or the header's source line.
     pub source: Option<&'a str>,
     /// The calendar day of publication in the offset the article was written in: relative
@@ -61,12 +65,16 @@ impl Linguistics {
     pub fn analyse(&self, text: &Text) -> Analysis {
         // A page shows its source line (来源：X) in the header, which cleaning leaves out of the
         // body; the outlet it names is still an organisation the article mentions.
-        let entity_body = match text.source {
-            Some(source) if !text.body.contains(source) => {
-                std::borrow::Cow::Owned(format!("{}\n来源：{source}", text.body))
-            }
-            _ => std::borrow::Cow::Borrowed(text.body),
-        };
+        // The same holds for the credit lines taken off the end of the body.
+        let mut entity_body = std::borrow::Cow::Borrowed(text.body);
+        if !text.credits.is_empty() {
+            entity_body = std::borrow::Cow::Owned(format!("{}\n{}", text.body, text.credits));
+        }
+        if let Some(source) = text.source
+            && !entity_body.contains(source)
+        {
+            entity_body = std::borrow::Cow::Owned(format!("{entity_body}\n来源：{source}"));
+        }
         let entities = self.entities(text.title.unwrap_or(""), &entity_body);
         let title_dates = text
             .title
@@ -109,6 +117,7 @@ mod tests {
         let analysis = Linguistics::shared().analyse(&Text {
             title: Some("昨日发布"),
             body: "新规将于明年3月实施。",
+            credits: "",
             source: None,
             published: Some(day(2021, 11, 30)),
         });
@@ -131,6 +140,7 @@ mod tests {
         let analysis = Linguistics::shared().analyse(&Text {
             title: None,
             body: "今日天气晴。",
+            credits: "",
             source: Some("新华社"),
             published: Some(day(2021, 11, 30)),
         });
@@ -141,10 +151,30 @@ mod tests {
     }
 
     #[test]
+    fn credit_lines_name_people_but_are_not_dated() {
+        let analysis = Linguistics::shared().analyse(&Text {
+            title: None,
+            body: "三号线年底试运行。",
+            credits: "责任编辑：林小雨 2021年5月1日",
+            source: None,
+            published: Some(day(2021, 11, 30)),
+        });
+        let names: Vec<_> = analysis.entities.iter().map(|e| e.name.as_str()).collect();
+        assert!(names.contains(&"林小雨"), "{names:?}");
+        assert!(
+            analysis
+                .dates
+                .iter()
+                .all(|d| d.mention.text != "2021年5月1日")
+        );
+    }
+
+    #[test]
     fn dates_the_index_cannot_hold_are_dropped() {
         let analysis = Linguistics::shared().analyse(&Text {
             title: None,
             body: "公元2999年1月1日。",
+            credits: "",
             source: None,
             published: None,
         });

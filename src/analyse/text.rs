@@ -1,8 +1,8 @@
 //! The one normaliser and the tokenizers, shared by indexing and querying.
 //!
 //! Every string that reaches the index or a query passes through [`normalize`] first, so
-//! full-width letters, compatibility ideographs and case differences can never make the two
-//! sides disagree. Two tokenizers sit on top of it:
+//! full-width letters, compatibility ideographs, case and traditional/simplified script
+//! differences can never make the two sides disagree. Two tokenizers sit on top of it:
 //!
 //! * [`JIEBA_TOKENIZER`]: jieba's search mode, which emits every dictionary sub-word of a long
 //!   word as well as the word itself (`中国农业发展银行` also yields `农业`, `银行`), so users
@@ -20,12 +20,14 @@ use jieba_rs::Jieba;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use unicode_normalization::UnicodeNormalization;
 
+use super::script;
+
 /// Name under which the word tokenizer is registered with tantivy.
 pub const JIEBA_TOKENIZER: &str = "newsidx_jieba";
 /// Name under which the bigram tokenizer is registered with tantivy.
 pub const BIGRAM_TOKENIZER: &str = "newsidx_bigram";
 
-/// Text after width folding and ASCII lowercasing, with a map back to the original bytes.
+/// Text after width, case and script folding, with a map back to the original bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Normalized {
     pub text: String,
@@ -42,8 +44,9 @@ impl Normalized {
     }
 }
 
-/// NFKC width folding plus ASCII lowercasing, applied character by character so every output
-/// byte knows the original character it came from.
+/// NFKC width folding, ASCII lowercasing and traditional-to-simplified folding
+/// ([`script::fold_char`]), applied character by character so every output byte knows the
+/// original character it came from.
 pub fn normalize(original: &str) -> Normalized {
     let mut text = String::with_capacity(original.len());
     let mut origin = Vec::with_capacity(original.len() + 1);
@@ -53,11 +56,11 @@ pub fn normalize(original: &str) -> Normalized {
         if c.is_ascii() {
             text.push(c.to_ascii_lowercase());
         } else if is_unified_ideograph(c) {
-            // NFKC leaves unified ideographs alone; skip the table lookups for the common case.
-            text.push(c);
+            // NFKC leaves unified ideographs alone; only the script fold applies.
+            text.push(script::fold_char(c));
         } else {
             for n in std::iter::once(c).nfkc() {
-                let n = n.to_ascii_lowercase();
+                let n = script::fold_char(n.to_ascii_lowercase());
                 text.push_str(n.encode_utf8(&mut buf));
             }
         }
@@ -189,12 +192,29 @@ fn chunks(text: &str) -> impl Iterator<Item = (usize, &str)> {
     })
 }
 
-/// Bigram tokens of `text`: CJK runs (white space inside a run is ignored) become overlapping
-/// pairs, a lone CJK character stays a unigram, and Latin/digit runs become whole words.
-/// Positions are consecutive so a phrase is a run of consecutive positions.
+/// Index-side bigram tokens of `text`: CJK runs (white space inside a run is ignored) become
+/// overlapping pairs, and every character of a run is also emitted alone at the position of the
+/// pair it starts (the last one at the last pair's position), so a single character or a
+/// character next to a Latin word (`A股`) is still an exact, positioned match. Latin/digit runs
+/// become whole words. A phrase is a run of consecutive positions.
 pub fn bigrams(text: &str) -> Vec<AnalyzedToken> {
+    pair_tokens(text, true)
+}
+
+/// Query-side bigram tokens: as [`bigrams`] without the per-character tokens, so a phrase is
+/// the pairs of its runs (a lone character stays a unigram).
+pub fn phrase_tokens(text: &str) -> Vec<AnalyzedToken> {
+    pair_tokens(text, false)
+}
+
+fn pair_tokens(text: &str, unigrams: bool) -> Vec<AnalyzedToken> {
     let norm = normalize(text);
-    let mut out = Vec::new();
+    let mut out = Pairs {
+        norm: &norm,
+        tokens: Vec::new(),
+        position: 0,
+        unigrams,
+    };
     let mut run: Vec<(usize, char)> = Vec::new(); // CJK run: (normalised byte offset, char)
     let mut word_start: Option<usize> = None;
     let chars: Vec<(usize, char)> = norm.text.char_indices().collect();
@@ -208,7 +228,7 @@ pub fn bigrams(text: &str) -> Vec<AnalyzedToken> {
         {
             let end = current.map_or(norm.text.len(), |(at, _)| at);
             if end - start <= MAX_TOKEN_BYTES {
-                push_token(&mut out, &norm, start, end);
+                out.push_word(start, end);
             }
             word_start = None;
         }
@@ -221,23 +241,82 @@ pub fn bigrams(text: &str) -> Vec<AnalyzedToken> {
                     .find(|(_, c)| classify(*c) != CharClass::Space)
                     .is_some_and(|(_, c)| classify(*c) == CharClass::Cjk);
                 if !next_is_cjk {
-                    flush_run(&mut out, &norm, &mut run);
+                    out.flush_run(&mut run);
                 }
             }
             (Some((at, _)), Some(CharClass::Alnum)) => {
-                flush_run(&mut out, &norm, &mut run);
+                out.flush_run(&mut run);
                 if word_start.is_none() {
                     word_start = Some(at);
                 }
             }
-            _ => flush_run(&mut out, &norm, &mut run),
+            _ => out.flush_run(&mut run),
         }
         i += 1;
     }
-    for (i, t) in out.iter_mut().enumerate() {
-        t.position = i;
+    out.tokens
+}
+
+/// Tokens being collected by [`pair_tokens`], with the next free position.
+struct Pairs<'a> {
+    norm: &'a Normalized,
+    tokens: Vec<AnalyzedToken>,
+    position: usize,
+    unigrams: bool,
+}
+
+impl Pairs<'_> {
+    fn push(&mut self, text: String, start: usize, end: usize, position: usize) {
+        self.tokens.push(AnalyzedToken {
+            text,
+            start,
+            end,
+            position,
+        });
     }
-    out
+
+    /// A Latin/digit word (normalised byte range).
+    fn push_word(&mut self, start: usize, end: usize) {
+        let (ostart, oend) = self.norm.original_range(start, end);
+        let text = self.norm.text[start..end].to_string();
+        self.push(text, ostart, oend, self.position);
+        self.position += 1;
+    }
+
+    /// A character alone, at `position`.
+    fn push_char(&mut self, (at, c): (usize, char), position: usize) {
+        let (start, end) = self.norm.original_range(at, at + c.len_utf8());
+        self.push(c.to_string(), start, end, position);
+    }
+
+    fn flush_run(&mut self, run: &mut Vec<(usize, char)>) {
+        match run.len() {
+            0 => {}
+            1 => {
+                let position = self.position;
+                self.push_char(run[0], position);
+                self.position += 1;
+            }
+            _ => {
+                for (i, pair) in run.windows(2).enumerate() {
+                    let (a, ca) = pair[0];
+                    let (b, cb) = pair[1];
+                    let (start, _) = self.norm.original_range(a, a + ca.len_utf8());
+                    let (_, end) = self.norm.original_range(b, b + cb.len_utf8());
+                    let position = self.position;
+                    self.push(format!("{ca}{cb}"), start, end, position);
+                    if self.unigrams {
+                        self.push_char(pair[0], position);
+                        if i + 2 == run.len() {
+                            self.push_char(pair[1], position);
+                        }
+                    }
+                    self.position += 1;
+                }
+            }
+        }
+        run.clear();
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -258,44 +337,6 @@ fn classify(c: char) -> CharClass {
     } else {
         CharClass::Other
     }
-}
-
-fn push_token(out: &mut Vec<AnalyzedToken>, norm: &Normalized, start: usize, end: usize) {
-    let (ostart, oend) = norm.original_range(start, end);
-    out.push(AnalyzedToken {
-        text: norm.text[start..end].to_string(),
-        start: ostart,
-        end: oend,
-        position: 0,
-    });
-}
-
-fn flush_run(out: &mut Vec<AnalyzedToken>, norm: &Normalized, run: &mut Vec<(usize, char)>) {
-    match run.len() {
-        0 => {}
-        1 => {
-            let (at, c) = run[0];
-            push_token(out, norm, at, at + c.len_utf8());
-        }
-        _ => {
-            for pair in run.windows(2) {
-                let (a, ca) = pair[0];
-                let (b, cb) = pair[1];
-                let (start, _) = norm.original_range(a, a + ca.len_utf8());
-                let (_, end) = norm.original_range(b, b + cb.len_utf8());
-                let mut text = String::with_capacity(ca.len_utf8() + cb.len_utf8());
-                text.push(ca);
-                text.push(cb);
-                out.push(AnalyzedToken {
-                    text,
-                    start,
-                    end,
-                    position: 0,
-                });
-            }
-        }
-    }
-    run.clear();
 }
 
 /// tantivy adapter for [`Analyzer::index_words`].
@@ -445,30 +486,62 @@ mod tests {
     }
 
     #[test]
+    fn index_bigrams_also_carry_each_character_at_its_pair_position() {
+        let tokens = bigrams("A股市场");
+        let got: Vec<_> = tokens
+            .iter()
+            .map(|t| (t.text.as_str(), t.position))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("a", 0),
+                ("股市", 1),
+                ("股", 1),
+                ("市场", 2),
+                ("市", 2),
+                ("场", 2)
+            ]
+        );
+        assert_eq!(texts(&phrase_tokens("A股")), vec!["a", "股"]);
+    }
+
+    #[test]
+    fn traditional_text_folds_and_offsets_stay_on_the_original() {
+        let text = "臺灣網路";
+        let tokens = phrase_tokens(text);
+        assert_eq!(texts(&tokens), vec!["台湾", "湾网", "网路"]);
+        assert_eq!(&text[tokens[0].start..tokens[0].end], "臺灣");
+        let n = normalize("頭髮ＡＢ");
+        assert_eq!(n.text, "头发ab");
+        assert_eq!(n.original_range(0, 6), (0, 6));
+    }
+
+    #[test]
     fn bigrams_pair_ideographs_and_keep_latin_words_whole() {
-        let tokens = bigrams("用iPhone 13付款，好。");
+        let tokens = phrase_tokens("用iPhone 13付款，好。");
         assert_eq!(texts(&tokens), vec!["用", "iphone", "13", "付款", "好"]);
         assert_eq!(
             tokens.iter().map(|t| t.position).collect::<Vec<_>>(),
             vec![0, 1, 2, 3, 4]
         );
-        let tokens = bigrams("微信支付");
+        let tokens = phrase_tokens("微信支付");
         assert_eq!(texts(&tokens), vec!["微信", "信支", "支付"]);
     }
 
     #[test]
     fn bigram_runs_span_spaces_between_ideographs_but_not_punctuation() {
         assert_eq!(
-            texts(&bigrams("安全 为底线")),
+            texts(&phrase_tokens("安全 为底线")),
             vec!["安全", "全为", "为底", "底线"]
         );
-        assert_eq!(texts(&bigrams("微信，支付")), vec!["微信", "支付"]);
+        assert_eq!(texts(&phrase_tokens("微信，支付")), vec!["微信", "支付"]);
     }
 
     #[test]
     fn bigram_offsets_cover_both_characters() {
         let text = "ａ微信";
-        let tokens = bigrams(text);
+        let tokens = phrase_tokens(text);
         assert_eq!(texts(&tokens), vec!["a", "微信"]);
         assert_eq!(&text[tokens[1].start..tokens[1].end], "微信");
     }
@@ -494,7 +567,7 @@ mod tests {
         let blob = "a".repeat(300);
         assert!(bigrams(&blob).is_empty());
         assert!(analyzer().index_words(&blob).is_empty());
-        assert_eq!(texts(&bigrams(&format!("{blob} 支付"))), vec!["支付"]);
+        assert_eq!(texts(&phrase_tokens(&format!("{blob} 支付"))), vec!["支付"]);
     }
 
     #[test]

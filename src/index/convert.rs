@@ -33,6 +33,8 @@ pub fn to_document(
     let optional = [
         (f.author, &article.author),
         (f.source, &article.source),
+        (f.editor, &article.editor),
+        (f.site, &article.site),
         (f.url, &article.url),
         (f.image, &article.image),
     ];
@@ -66,9 +68,17 @@ pub fn to_document(
     {
         doc.add_text(f.entities, json);
     }
+    let published_day = article.published.map(|d| d.date_naive());
     for date in &analysis.dates {
-        doc.add_date(f.mention_start, day_instant(date.mention.value));
-        doc.add_date(f.mention_end, day_instant(date.mention.end_value));
+        let m = &date.mention;
+        doc.add_date(f.mention_start, day_instant(m.value));
+        doc.add_date(f.mention_end, day_instant(m.end_value));
+        // An open span (`2019年以来`) also mentions every day it covers.
+        let (first, last) = m.indexed_span(published_day);
+        if (first, last) != (m.value, m.end_value) {
+            doc.add_date(f.open_start, day_instant(first));
+            doc.add_date(f.open_end, day_instant(last));
+        }
     }
     doc
 }

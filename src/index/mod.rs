@@ -4,6 +4,7 @@
 //! this module opens or creates an index with the shared analysers registered.
 
 pub mod convert;
+pub mod last_ingest;
 pub mod schema;
 pub mod state;
 

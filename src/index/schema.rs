@@ -10,7 +10,11 @@ use crate::analyse::text::{BIGRAM_TOKENIZER, JIEBA_TOKENIZER};
 
 /// Bumped whenever the schema or the meaning of a field changes; an index written with another
 /// version is refused with a clear message rather than misread.
-pub const FORMAT_VERSION: u32 = 1;
+/// 2: traditional/simplified folding in the normaliser, per-character tokens in the bigram
+/// fields, and fast `author`/`source`/`categories`/`tags` for facets. 3: `editor`, `site` and
+/// the per-file stat fields. 4: all of these together. 5: `open_start`/`open_end`, the days
+/// covered by open spans, matched by overlap.
+pub const FORMAT_VERSION: u32 = 5;
 
 /// Handles to every field, resolved once.
 #[derive(Debug, Clone, Copy)]
@@ -25,6 +29,9 @@ pub struct Fields {
     pub published_offset: Field,
     pub author: Field,
     pub source: Field,
+    /// Editor credit and publishing platform (exact strings; format 2).
+    pub editor: Field,
+    pub site: Field,
     pub categories: Field,
     pub tags: Field,
     pub url: Field,
@@ -34,6 +41,11 @@ pub struct Fields {
     /// First and last day of each mentioned period (parallel multi-valued fields).
     pub mention_start: Field,
     pub mention_end: Field,
+    /// First and last day each open span covers (`2019年以来`: 2019-01-01 to the publication
+    /// day). Every such span touches the publication day, so their union is one interval and
+    /// the parallel lists can be matched by overlap without pairing values across mentions.
+    pub open_start: Field,
+    pub open_end: Field,
     /// `/TYPE/name` per entity: counted with a facet collector.
     pub entity: Field,
     /// Canonical names and surface forms, for exact `--entity` filters.
@@ -73,17 +85,27 @@ pub fn schema() -> Schema {
             .set_precision(DateTimePrecision::Seconds),
     );
     b.add_i64_field("published_offset", STORED);
-    b.add_text_field("author", STRING | STORED);
-    b.add_text_field("source", STRING | STORED);
-    b.add_text_field("categories", STRING | STORED);
-    b.add_text_field("tags", STRING | STORED);
+    // Fast as well: facets and stats count them over whole result sets.
+    b.add_text_field("author", STRING | STORED | FAST);
+    b.add_text_field("source", STRING | STORED | FAST);
+    b.add_text_field("editor", STRING | STORED);
+    b.add_text_field("site", STRING | STORED | FAST);
+    b.add_text_field("categories", STRING | STORED | FAST);
+    b.add_text_field("tags", STRING | STORED | FAST);
     b.add_text_field("url", STORED);
     b.add_text_field("image", STORED);
     b.add_text_field("extra", STORED);
     b.add_u64_field("fingerprint", FAST);
+    // The file's stat and parse settings when it was indexed (see `index::state`): a rerun
+    // skips a file whose size and mtime still match without reading it.
+    b.add_u64_field(super::state::SIZE, FAST);
+    b.add_i64_field(super::state::MTIME_NS, FAST);
+    b.add_u64_field(super::state::SETTINGS, FAST);
     let day = || DateOptions::from(INDEXED).set_precision(DateTimePrecision::Seconds);
     b.add_date_field("mention_start", day());
     b.add_date_field("mention_end", day());
+    b.add_date_field("open_start", day());
+    b.add_date_field("open_end", day());
     b.add_facet_field("entity", FacetOptions::default());
     b.add_text_field("entity_name", STRING);
     b.add_text_field("entities", STORED);
@@ -108,6 +130,8 @@ impl Fields {
             published_offset: f("published_offset")?,
             author: f("author")?,
             source: f("source")?,
+            editor: f("editor")?,
+            site: f("site")?,
             categories: f("categories")?,
             tags: f("tags")?,
             url: f("url")?,
@@ -116,6 +140,8 @@ impl Fields {
             fingerprint: f("fingerprint")?,
             mention_start: f("mention_start")?,
             mention_end: f("mention_end")?,
+            open_start: f("open_start")?,
+            open_end: f("open_end")?,
             entity: f("entity")?,
             entity_name: f("entity_name")?,
             entities: f("entities")?,

@@ -1,13 +1,22 @@
-//! What a previous ingest left in the index folder: every document's fingerprint (fast fields)
-//! and the user entities the index was built with.
+//! What a previous ingest left in the index folder, and the record the next one reads.
+//!
+//! Per-file state lives where a crash cannot separate it from the index: a file that has a
+//! document carries its size, mtime, fingerprint and parse settings in that document's fast
+//! fields; every other file seen (rejected, not an article, or indexed but touched since) has
+//! an entry in the commit payload ([`CommitRecord`]), which tantivy writes atomically with
+//! each commit's `meta.json`. Both change only at a commit, together. The folder also holds
+//! the user entities the index was built with.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use tantivy::Index;
+use serde::{Deserialize, Serialize};
+use tantivy::schema::Field;
+use tantivy::{Index, TantivyDocument};
 
 use crate::analyse::Linguistics;
+use crate::analyse::dictionary::UserWord;
 use crate::analyse::entities::UserEntity;
 use crate::error::Error;
 
@@ -46,22 +55,130 @@ pub fn save_user_entities(index: &Path, user: &[UserEntity]) -> Result<(), Error
     std::fs::rename(&tmp, &path).map_err(io)
 }
 
-/// The dictionary and extractor an index was built with.
+/// Where an index keeps the user dictionary it was built with.
+pub fn user_dictionary_path(index: &Path) -> PathBuf {
+    index.join("newsidx-dict.txt")
+}
+
+/// Records the user dictionary next to the index (temp file, then rename); removes the record
+/// when there is none.
+pub fn save_user_dictionary(index: &Path, words: &[UserWord]) -> Result<(), Error> {
+    let path = user_dictionary_path(index);
+    let io = |source| Error::Io {
+        path: path.clone(),
+        source,
+    };
+    if words.is_empty() {
+        return match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(e)),
+            _ => Ok(()),
+        };
+    }
+    let mut text =
+        String::from("# user dictionary this index was built with (written by newsidx ingest)\n");
+    for w in words {
+        text.push_str(&w.word);
+        if let Some(freq) = w.freq {
+            text.push_str(&format!(" {freq}"));
+        }
+        if let Some(tag) = &w.tag {
+            text.push_str(&format!(" {tag}"));
+        }
+        text.push('\n');
+    }
+    let tmp = path.with_extension("txt.tmp");
+    std::fs::write(&tmp, text).map_err(io)?;
+    std::fs::rename(&tmp, &path).map_err(io)
+}
+
+/// The dictionary and extractor an index was built with (its user entities and dictionary).
 pub fn linguistics_for(index: &Path) -> Result<Arc<Linguistics>, Error> {
-    let path = user_entities_path(index);
-    if path.exists() {
-        Ok(Arc::new(Linguistics::from_file(&path)?))
-    } else {
-        Ok(Linguistics::shared())
+    let entities = Some(user_entities_path(index)).filter(|p| p.exists());
+    let dictionary = Some(user_dictionary_path(index)).filter(|p| p.exists());
+    if entities.is_none() && dictionary.is_none() {
+        return Ok(Linguistics::shared());
+    }
+    Ok(Arc::new(Linguistics::load(
+        entities.as_deref(),
+        dictionary.as_deref(),
+    )?))
+}
+
+/// Fast-field names of a document's file stat and settings fingerprint.
+pub const SIZE: &str = "size";
+pub const MTIME_NS: &str = "mtime_ns";
+pub const SETTINGS: &str = "settings";
+
+/// A file's size and modification time (nanoseconds since the Unix epoch): the cheap test of
+/// "may have changed".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Stat {
+    pub size: u64,
+    pub mtime_ns: i64,
+}
+
+impl Stat {
+    /// The stat of `path`, following symlinks like the walk does.
+    pub fn of(path: &Path) -> std::io::Result<Stat> {
+        let meta = std::fs::metadata(path)?;
+        let mtime_ns = match meta.modified()?.duration_since(std::time::UNIX_EPOCH) {
+            Ok(after) => i64::try_from(after.as_nanos()).unwrap_or(i64::MAX),
+            Err(before) => i64::try_from(before.duration().as_nanos()).map_or(i64::MIN, |n| -n),
+        };
+        Ok(Stat {
+            size: meta.len(),
+            mtime_ns,
+        })
     }
 }
 
-/// Every live document's id and fingerprint, read from fast fields (no stored-document
+/// What the index holds for one document: the stat its file had when it was read, its
+/// fingerprint (FNV-1a of the bytes seeded with the settings) and the settings fingerprint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocState {
+    pub stat: Stat,
+    pub fingerprint: u64,
+    pub settings: u64,
+}
+
+/// Handles to the state fields of the schema.
+#[derive(Debug, Clone, Copy)]
+pub struct StateFields {
+    pub fingerprint: Field,
+    pub size: Field,
+    pub mtime_ns: Field,
+    pub settings: Field,
+}
+
+impl StateFields {
+    pub fn resolve(index: &Index) -> tantivy::Result<StateFields> {
+        let schema = index.schema();
+        Ok(StateFields {
+            fingerprint: schema.get_field("fingerprint")?,
+            size: schema.get_field(SIZE)?,
+            mtime_ns: schema.get_field(MTIME_NS)?,
+            settings: schema.get_field(SETTINGS)?,
+        })
+    }
+
+    /// Adds the stat and settings to a document built by `to_document` (which already holds
+    /// the fingerprint).
+    pub fn stamp(&self, doc: &mut TantivyDocument, state: &DocState) {
+        doc.add_u64(self.size, state.stat.size);
+        doc.add_i64(self.mtime_ns, state.stat.mtime_ns);
+        doc.add_u64(self.settings, state.settings);
+    }
+}
+
+/// Every live document's id and state, read from fast fields (no stored-document
 /// decompression, so this stays quick at millions of documents).
-pub fn fingerprints(index: &Index) -> tantivy::Result<HashMap<String, u64>> {
-    let reader = index.reader()?;
+pub fn documents(index: &Index) -> tantivy::Result<HashMap<String, DocState>> {
+    let reader = index
+        .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::Manual)
+        .try_into()?;
     let searcher = reader.searcher();
-    let mut out = HashMap::new();
+    let mut out = HashMap::with_capacity(usize::try_from(searcher.num_docs()).unwrap_or(0));
     let mut id = String::new();
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();
@@ -69,15 +186,79 @@ pub fn fingerprints(index: &Index) -> tantivy::Result<HashMap<String, u64>> {
             continue;
         };
         let prints = fast.u64("fingerprint")?;
+        let sizes = fast.u64(SIZE)?;
+        let mtimes = fast.i64(MTIME_NS)?;
+        let settings = fast.u64(SETTINGS)?;
         for doc in segment.doc_ids_alive() {
             let Some(ord) = ids.term_ords(doc).next() else {
                 continue;
             };
             id.clear();
             if ids.ord_to_str(ord, &mut id)? {
-                out.insert(id.clone(), prints.first(doc).unwrap_or(0));
+                let state = DocState {
+                    stat: Stat {
+                        size: sizes.first(doc).unwrap_or(0),
+                        mtime_ns: mtimes.first(doc).unwrap_or(0),
+                    },
+                    fingerprint: prints.first(doc).unwrap_or(0),
+                    settings: settings.first(doc).unwrap_or(0),
+                };
+                out.insert(id.clone(), state);
             }
         }
     }
     Ok(out)
+}
+
+/// What became of a file that has no up-to-date document stat of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// Indexed, then touched without changing: the document stands, with this newer stat.
+    Indexed,
+    Rejected,
+    /// Not an article (a `.txt` or extension-less file without front matter or HTML).
+    Skipped,
+}
+
+/// One file's entry in the commit payload. `hash` is the fingerprint of the bytes last read
+/// (0 when they could not be read).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEntry {
+    pub size: u64,
+    pub mtime_ns: i64,
+    pub hash: u64,
+    pub outcome: Outcome,
+}
+
+impl FileEntry {
+    pub fn stat(&self) -> Stat {
+        Stat {
+            size: self.size,
+            mtime_ns: self.mtime_ns,
+        }
+    }
+}
+
+/// The commit payload: written by tantivy into `meta.json` atomically with each commit.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CommitRecord {
+    pub format: u32,
+    /// The canonical corpus root the index mirrors.
+    pub root: String,
+    /// Each setting that changes every file's result, by name (see `ingest::settings`).
+    #[serde(default)]
+    pub settings: BTreeMap<String, String>,
+    /// False for a checkpoint: the run that wrote it had not finished.
+    #[serde(default)]
+    pub complete: bool,
+    /// Files without a current document stat, by id.
+    #[serde(default)]
+    pub files: BTreeMap<String, FileEntry>,
+}
+
+/// The record of the last commit; `None` for a new index or one written before records.
+pub fn load_record(index: &Index) -> tantivy::Result<Option<CommitRecord>> {
+    let payload = index.load_metas()?.payload;
+    Ok(payload.and_then(|p| serde_json::from_str::<CommitRecord>(&p).ok()))
 }

@@ -68,6 +68,7 @@ fn analysed(read: read::Read, linguistics: &Linguistics) -> Parsed {
     let analysis = linguistics.analyse(&Text {
         title: document.own_title.then_some(document.title.as_str()),
         body: &document.body,
+        credits: &document.credits,
         source: document.source.as_deref(),
         published: document.published.map(|d| d.date_naive()),
     });

@@ -1,36 +1,81 @@
 //! The orchestrator, the only module where read, analyse and index meet: discover -> read ->
-//! analyse (in parallel, [`article`]) -> index (one writer, one commit). The index mirrors one folder: a rerun re-parses only files whose bytes or parse
-//! settings changed, deletes documents whose files are gone, and keeps the indexed version of
-//! a file that has become unreadable or malformed. Tantivy's commit is atomic and its writer
-//! lock refuses a second concurrent ingest, so a crash or an overlapping cron run never leaves
-//! a half-written index.
+//! analyse (in parallel, [`article`]) -> index (one writer). Built to be run from cron over a
+//! folder that keeps changing:
+//!
+//! - A rerun stats every file and reads only those whose size or mtime changed ([`file`]);
+//!   per-file state is kept in the index itself (see `index::state`), so it agrees with the
+//!   index after any crash.
+//! - Long runs commit a checkpoint every `commit_interval`; a killed run resumes from its last
+//!   checkpoint because the next run simply finds those documents unchanged.
+//! - `full` re-parses everything and commits once, so readers see the old index until the
+//!   new one replaces it in one step.
+//! - A run never wipes an index by accident: a missing corpus folder is fatal, deletions over
+//!   `max_delete` stop the run before any commit, and the index refuses another root.
+//! - Tantivy's writer lock (an OS file lock that dies with its process) keeps one writer.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
 pub mod article;
+mod file;
+pub mod settings;
+mod writer;
 
-use crate::error::{Error, Rejection};
-use crate::index::{self, state};
-use crate::read::discover::{self, Candidate};
+use crate::error::Error;
+use crate::index::state::{self, CommitRecord, StateFields};
+use crate::index::{self, OpenIndex};
+use crate::read::discover::{self, Candidate, Discovery};
 
 pub use article::{Article, ParseOptions, Parsed};
+pub use settings::Settings;
+pub use writer::Wait;
+
+use file::{Batch, Previous, Tally};
 
 /// Files over this size are rejected unread; news articles are kilobytes, so anything larger is
 /// a mis-saved archive or a dump that would only stall the batch.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 32 * 1024 * 1024;
 
-/// Memory for tantivy's indexing buffers, shared by its threads.
-const WRITER_MEMORY: usize = 256 * 1024 * 1024;
+/// Files handed to the parser pool between two looks at the checkpoint clock.
+const CHUNK: usize = 256;
 
-/// Bumped when parsing changes what a file turns into, so every file is re-parsed once.
-const PIPELINE_VERSION: u64 = 1;
+/// How many indexed documents one run may delete.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MaxDelete {
+    /// A share of the indexed documents, in percent.
+    Percent(f64),
+    Count(u64),
+}
+
+impl Default for MaxDelete {
+    fn default() -> Self {
+        MaxDelete::Percent(50.0)
+    }
+}
+
+impl std::fmt::Display for MaxDelete {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MaxDelete::Percent(p) => write!(f, "{p}%"),
+            MaxDelete::Count(n) => write!(f, "{n}"),
+        }
+    }
+}
+
+impl MaxDelete {
+    fn allows(&self, would: usize, indexed: usize) -> bool {
+        match *self {
+            MaxDelete::Percent(p) => would as f64 <= indexed as f64 * p / 100.0,
+            MaxDelete::Count(n) => would as u64 <= n,
+        }
+    }
+}
 
 #[derive(Clone)]
 pub struct IngestOptions {
@@ -38,13 +83,40 @@ pub struct IngestOptions {
     pub index: PathBuf,
     pub parse: ParseOptions,
     pub max_file_size: u64,
-    /// Any rejection aborts the run before the commit (all-or-nothing batches).
+    /// Any rejection, new or earlier, aborts the run before its only commit.
     pub strict: bool,
+    /// Re-read and re-parse every file; one commit at the end.
+    pub full: bool,
+    /// Allow replacing the contents of an index built from another root.
+    pub replace: bool,
+    /// Commit a checkpoint at least this often; `None`: only at the end.
+    pub commit_interval: Option<Duration>,
+    pub max_delete: MaxDelete,
+    pub wait: Wait,
 }
 
-/// Something worth telling the user about one file while the batch runs.
+impl IngestOptions {
+    /// The defaults of the command line for `root` and `index`.
+    pub fn new(root: impl Into<PathBuf>, index: impl Into<PathBuf>) -> IngestOptions {
+        IngestOptions {
+            root: root.into(),
+            index: index.into(),
+            parse: ParseOptions::default(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            strict: false,
+            full: false,
+            replace: false,
+            commit_interval: Some(Duration::from_secs(60)),
+            max_delete: MaxDelete::default(),
+            wait: Wait::No,
+        }
+    }
+}
+
+/// Something worth telling the user about while the batch runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
+    /// A file rejected by this run (new, or changed since it was last rejected).
     Rejected {
         path: String,
         reason: String,
@@ -52,6 +124,16 @@ pub enum Event {
     Warning {
         path: String,
         message: String,
+    },
+    /// Every file will be re-parsed, and why (`settings changed (entity file)`, `--full`).
+    Reparse {
+        reason: String,
+        files: usize,
+    },
+    /// A checkpoint was committed after `files_done` of `files` files.
+    Checkpoint {
+        files_done: usize,
+        files: usize,
     },
     /// One more file finished (for progress bars).
     Done,
@@ -64,93 +146,391 @@ pub struct IngestReport {
     pub seen: usize,
     /// Newly added or updated documents.
     pub indexed: usize,
-    /// Files whose fingerprint matched the index; not re-parsed.
+    /// Files whose document is current; not re-parsed.
     pub unchanged: usize,
+    /// Files rejected by this run: new, or changed since they were last rejected.
     pub rejected: usize,
     /// `.txt`/extension-less files that turned out not to be articles, and non-article files.
     pub skipped: usize,
-    /// Documents whose files are gone.
+    /// Documents deleted (the same count as `deleted`).
     pub removed: usize,
     pub warnings: usize,
-    /// Documents in the index after the commit.
+    /// Documents in the index after the run.
     pub total: u64,
     pub seconds: f64,
     /// Documents indexed per second of the whole run.
     pub docs_per_second: f64,
+    pub added: usize,
+    pub updated: usize,
+    /// Documents whose files are gone (or are no longer articles).
+    pub deleted: usize,
+    /// Files still rejected as before, unchanged since; not read again.
+    pub rejected_earlier: usize,
+    /// Checkpoints committed before the final commit.
+    pub checkpoints: usize,
+    /// The previous run was killed or failed after a checkpoint; this one carried on from it.
+    pub resumed: bool,
+    /// Why every file was re-parsed, if it was.
+    pub reparse_reason: Option<String>,
 }
 
 /// Number of candidate files, known before parsing starts (sizes a progress bar).
 pub type OnStart<'a> = &'a (dyn Fn(usize) + Sync);
 
 /// Runs one ingest. Per-file problems are reported through `on_event` and counted; only
-/// problems with the index itself are errors.
+/// problems with the corpus folder or the index are errors.
 pub fn run(
     options: &IngestOptions,
     on_start: OnStart<'_>,
     on_event: &(dyn Fn(Event) + Sync),
 ) -> Result<IngestReport, Error> {
     let started = Instant::now();
-    let root = &options.root;
-    if !root.is_dir() {
-        return Err(Error::Io {
-            path: root.clone(),
-            source: std::io::Error::new(std::io::ErrorKind::NotFound, "not a folder"),
-        });
-    }
+    let root_key = corpus_root(&options.root)?;
     let linguistics = &options.parse.linguistics;
     let opened = index::open_or_create(&options.index, &linguistics.analyzer)?;
-    let writer: IndexWriter<TantivyDocument> = opened
-        .index
-        .writer(WRITER_MEMORY)
-        .map_err(|e| writer_error(&options.index, e))?;
-    let root_key = std::fs::canonicalize(root)
-        .unwrap_or_else(|_| root.clone())
-        .display()
-        .to_string();
-    let previous = previous_state(&opened.index, &options.index, &root_key)?;
-
-    let found = discover::discover(root, std::slice::from_ref(&options.index));
-    let mut report = IngestReport {
-        seen: found.candidates.len(),
-        skipped: found.skipped,
-        rejected: found.problems.len(),
-        ..IngestReport::default()
-    };
+    let writer = writer::acquire(&opened.index, &options.index, options.wait)?;
+    let settings = Settings::of(&options.parse);
+    let mut plan = Plan::new(options, &opened, &root_key, &settings)?;
+    let found = discover::discover(&options.root, std::slice::from_ref(&options.index));
+    let mut report = plan.start(&found, &writer)?;
     for (path, reason) in &found.problems {
         on_event(Event::Rejected {
             path: path.clone(),
             reason: reason.clone(),
         });
     }
-    on_start(found.candidates.len());
-    let batch = Batch {
-        options,
-        settings: settings_fingerprint(&options.parse),
-        previous: &previous,
-        writer: &writer,
-        fields: opened.fields,
-        first_error: Mutex::new(None),
-        on_event,
-    };
-    let tally = batch.index_all(&found.candidates)?;
-    tally.add_to(&mut report);
-    report.removed = delete_vanished(&writer, opened.fields.id, &previous, &found.candidates);
-
-    if options.strict && report.rejected > 0 {
-        // Dropping the writer without committing discards everything this run added.
-        return Err(Error::Strict {
-            rejected: report.rejected,
+    if let Some(reason) = &report.reparse_reason {
+        on_event(Event::Reparse {
+            reason: reason.clone(),
+            files: found.candidates.len(),
         });
     }
-    commit(writer, &options.index, &root_key)?;
-    state::save_user_entities(&options.index, linguistics.user_entities())?;
-    report.total = opened
-        .index
-        .reader()
-        .map(|r| r.searcher().num_docs())
-        .map_err(|e| Error::index(&options.index, e))?;
+    on_start(found.candidates.len());
+    let run = Running {
+        options,
+        opened: &opened,
+        settings: &settings,
+        plan: &plan,
+        on_event,
+    };
+    let (tally, checkpoints, writer) = run.index_all(writer, &found.candidates)?;
+    report.checkpoints = checkpoints;
+    add_tally(&mut report, tally);
+    if options.strict && report.rejected + report.rejected_earlier > 0 {
+        // Dropping the writer without committing discards everything this run added.
+        return Err(Error::Strict {
+            rejected: report.rejected + report.rejected_earlier,
+        });
+    }
+    report.total = run.finish(writer, tally.wrote() || plan.vanished > 0)?;
     report.set_timing(started.elapsed().as_secs_f64());
     Ok(report)
+}
+
+/// The canonical corpus root. A missing or unreadable folder stops the run before anything
+/// is deleted on its account (an unmounted volume must not empty the index).
+fn corpus_root(root: &Path) -> Result<String, Error> {
+    let corpus = |source| Error::Corpus {
+        path: root.to_path_buf(),
+        source,
+    };
+    let canonical = std::fs::canonicalize(root).map_err(corpus)?;
+    if !canonical.is_dir() {
+        return Err(corpus(std::io::Error::new(
+            std::io::ErrorKind::NotADirectory,
+            "not a folder",
+        )));
+    }
+    std::fs::read_dir(&canonical).map_err(corpus)?;
+    Ok(canonical.display().to_string())
+}
+
+/// What the run starts from and what its commits record.
+struct Plan {
+    previous: Previous,
+    /// The record each commit writes; its `files` are kept in `entries` while the run goes.
+    record: CommitRecord,
+    /// The record of the last commit, to skip a final commit that would change nothing.
+    last: Option<CommitRecord>,
+    entries: Mutex<BTreeMap<String, state::FileEntry>>,
+    /// Every file is re-read and re-parsed; no checkpoints.
+    full: bool,
+    /// `--replace`: every old document goes.
+    replace: bool,
+    vanished: usize,
+    index_path: PathBuf,
+    max_delete: MaxDelete,
+}
+
+impl Plan {
+    fn new(
+        options: &IngestOptions,
+        opened: &OpenIndex,
+        root_key: &str,
+        settings: &Settings,
+    ) -> Result<Plan, Error> {
+        let path = &options.index;
+        let docs = state::documents(&opened.index).map_err(|e| Error::index(path, e))?;
+        let last = state::load_record(&opened.index).map_err(|e| Error::index(path, e))?;
+        let other_root = last.as_ref().is_some_and(|r| r.root != root_key) && !docs.is_empty();
+        if other_root && !options.replace {
+            return Err(Error::OtherRoot {
+                path: path.clone(),
+                recorded: last.map(|r| r.root).unwrap_or_default(),
+                given: root_key.to_string(),
+            });
+        }
+        let record = CommitRecord {
+            format: index::FORMAT_VERSION,
+            root: root_key.to_string(),
+            settings: settings.parts.clone(),
+            complete: false,
+            files: BTreeMap::new(),
+        };
+        Ok(Plan {
+            previous: Previous {
+                docs,
+                files: last.as_ref().map(|r| r.files.clone()).unwrap_or_default(),
+            },
+            record,
+            last,
+            entries: Mutex::new(BTreeMap::new()),
+            full: options.full || other_root,
+            replace: other_root,
+            vanished: 0,
+            index_path: path.clone(),
+            max_delete: options.max_delete,
+        })
+    }
+
+    /// Settles what the walk found against the last commit: why everything is re-parsed (if
+    /// it is), the `--max-delete` check, and the deletes of vanished files.
+    fn start(
+        &mut self,
+        found: &Discovery,
+        writer: &IndexWriter<TantivyDocument>,
+    ) -> Result<IngestReport, Error> {
+        let reason = self.reparse_reason();
+        let present: HashSet<&str> = found.candidates.iter().map(|c| c.id.as_str()).collect();
+        let unwalked = unwalked_prefixes(Path::new(&self.record.root), &found.problems);
+        let kept = |id: &str| present.contains(id) || unwalked.iter().any(|p| under(id, p));
+        let vanished: Vec<&String> = if self.replace {
+            self.previous.docs.keys().collect()
+        } else {
+            self.previous.docs.keys().filter(|id| !kept(id)).collect()
+        };
+        self.vanished = vanished.len();
+        let indexed = self.previous.docs.len();
+        if !self.replace && !self.max_delete.allows(self.vanished, indexed) {
+            return Err(Error::TooManyDeletes {
+                path: self.index_path.clone(),
+                would: self.vanished,
+                indexed,
+                limit: self.max_delete.to_string(),
+            });
+        }
+        let mut files = std::mem::take(&mut self.previous.files);
+        if reason.is_some() && !self.full {
+            files.clear();
+        }
+        files.retain(|id, _| !self.replace && kept(id));
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.clone_from(&files);
+        }
+        self.previous.files = files;
+        if self.replace {
+            writer
+                .delete_all_documents()
+                .map_err(|e| Error::index(&self.index_path, e))?;
+            self.previous.docs.clear();
+        } else {
+            let id_field = writer.index().schema().get_field("id");
+            if let Ok(id_field) = id_field {
+                for id in &vanished {
+                    writer.delete_term(Term::from_field_text(id_field, id));
+                }
+            }
+        }
+        Ok(IngestReport {
+            seen: found.candidates.len(),
+            skipped: found.skipped,
+            rejected: found.problems.len(),
+            deleted: self.vanished,
+            resumed: self.last.as_ref().is_some_and(|r| !r.complete),
+            reparse_reason: reason,
+            ..IngestReport::default()
+        })
+    }
+
+    /// `--replace`, `--full`, or the names of the settings that changed since the last
+    /// commit; `None` when files are re-parsed only as they change.
+    fn reparse_reason(&self) -> Option<String> {
+        if self.replace {
+            return Some("--replace".to_string());
+        }
+        if self.full {
+            return Some("--full".to_string());
+        }
+        let had_files = !self.previous.docs.is_empty() || !self.previous.files.is_empty();
+        let recorded = self.last.as_ref().map(|r| &r.settings)?;
+        let changed = (had_files).then(|| changed_names(&self.record.settings, recorded))?;
+        (!changed.is_empty()).then(|| format!("settings changed ({})", changed.join(", ")))
+    }
+
+    /// The record to commit, with the entries as they stand.
+    fn record(&self, complete: bool) -> CommitRecord {
+        let mut record = self.record.clone();
+        record.complete = complete;
+        if let Ok(entries) = self.entries.lock() {
+            record.files = entries.clone();
+        }
+        record
+    }
+}
+
+fn changed_names(
+    current: &BTreeMap<String, String>,
+    recorded: &BTreeMap<String, String>,
+) -> Vec<String> {
+    let settings = Settings {
+        parts: current.clone(),
+        hash: 0,
+    };
+    settings
+        .changed_since(recorded)
+        .into_iter()
+        .map(String::from)
+        .collect()
+}
+
+/// Ids under `prefix` (a relative folder path).
+fn under(id: &str, prefix: &str) -> bool {
+    prefix.is_empty()
+        || id
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// Folders the walk could not enter, relative to the root: the documents under them are kept
+/// (their files were not seen, not found gone).
+fn unwalked_prefixes(root: &Path, problems: &[(String, String)]) -> Vec<String> {
+    let root = discover::display(root);
+    problems
+        .iter()
+        .filter_map(|(path, _)| {
+            let canonical = std::fs::canonicalize(path)
+                .map(|p| discover::display(&p))
+                .unwrap_or_else(|_| path.clone());
+            canonical
+                .strip_prefix(&root)
+                .map(|rest| rest.trim_start_matches('/').to_string())
+        })
+        .collect()
+}
+
+/// The run once planned: chunks through the parser pool, checkpoints between them.
+struct Running<'a> {
+    options: &'a IngestOptions,
+    opened: &'a OpenIndex,
+    settings: &'a Settings,
+    plan: &'a Plan,
+    on_event: &'a (dyn Fn(Event) + Sync),
+}
+
+impl Running<'_> {
+    /// Parses and writes every candidate, committing a checkpoint whenever the interval has
+    /// passed since the last commit (never under `--full` or `--strict`, which commit once).
+    fn index_all(
+        &self,
+        mut writer: IndexWriter<TantivyDocument>,
+        candidates: &[Candidate],
+    ) -> Result<(Tally, usize, IndexWriter<TantivyDocument>), Error> {
+        let path = &self.options.index;
+        let interval = self
+            .options
+            .commit_interval
+            .filter(|_| !self.plan.full && !self.options.strict);
+        let state_fields =
+            StateFields::resolve(&self.opened.index).map_err(|e| Error::index(path, e))?;
+        let first_error = Mutex::new(None);
+        let mut tally = Tally::default();
+        let mut checkpoints = 0;
+        let mut last_commit = Instant::now();
+        let mut done = 0;
+        for chunk in candidates.chunks(CHUNK) {
+            let batch = Batch {
+                options: self.options,
+                settings: self.settings,
+                previous: &self.plan.previous,
+                full: self.plan.full,
+                writer: &writer,
+                fields: self.opened.fields,
+                state_fields,
+                entries: &self.plan.entries,
+                first_error: &first_error,
+                on_event: self.on_event,
+            };
+            let part = chunk
+                .par_iter()
+                .map(|c| batch.handle(c))
+                .reduce(Tally::default, Tally::add);
+            tally = tally.add(part);
+            done += chunk.len();
+            if let Some(e) = first_error.lock().ok().and_then(|mut e| e.take()) {
+                return Err(Error::index(path, writer::cause(&mut writer, e)));
+            }
+            let due = interval.is_some_and(|i| last_commit.elapsed() >= i);
+            if due && done < candidates.len() {
+                writer::commit(&mut writer, path, &self.plan.record(false))?;
+                self.save_user_entities()?;
+                checkpoints += 1;
+                last_commit = Instant::now();
+                (self.on_event)(Event::Checkpoint {
+                    files_done: done,
+                    files: candidates.len(),
+                });
+            }
+        }
+        Ok((tally, checkpoints, writer))
+    }
+
+    /// The final commit (skipped when it would change nothing), then the document count.
+    fn finish(&self, mut writer: IndexWriter<TantivyDocument>, wrote: bool) -> Result<u64, Error> {
+        let path = &self.options.index;
+        let record = self.plan.record(true);
+        if wrote || self.plan.last.as_ref() != Some(&record) {
+            writer::commit(&mut writer, path, &record)?;
+            self.save_user_entities()?;
+            writer::finish(writer, path)?;
+        }
+        let reader = self
+            .opened
+            .index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e: tantivy::TantivyError| Error::index(path, e))?;
+        Ok(reader.searcher().num_docs())
+    }
+
+    fn save_user_entities(&self) -> Result<(), Error> {
+        let linguistics = &self.options.parse.linguistics;
+        state::save_user_entities(&self.options.index, linguistics.user_entities())?;
+        state::save_user_dictionary(&self.options.index, linguistics.user_words())
+    }
+}
+
+fn add_tally(report: &mut IngestReport, tally: Tally) {
+    report.added = tally.added;
+    report.updated = tally.updated;
+    report.indexed = tally.added + tally.updated;
+    report.unchanged = tally.unchanged;
+    report.rejected += tally.rejected;
+    report.rejected_earlier = tally.rejected_earlier;
+    report.skipped += tally.skipped;
+    report.deleted += tally.deleted;
+    report.removed = report.deleted;
+    report.warnings = tally.warnings;
 }
 
 impl IngestReport {
@@ -164,299 +544,26 @@ impl IngestReport {
     }
 }
 
-/// Deletes the documents whose files are gone; returns how many.
-fn delete_vanished(
-    writer: &IndexWriter<TantivyDocument>,
-    id_field: tantivy::schema::Field,
-    previous: &HashMap<String, u64>,
-    candidates: &[Candidate],
-) -> usize {
-    let present: HashSet<&str> = candidates.iter().map(|c| c.id.as_str()).collect();
-    let mut removed = 0;
-    for id in previous.keys() {
-        if !present.contains(id.as_str()) {
-            writer.delete_term(Term::from_field_text(id_field, id));
-            removed += 1;
-        }
-    }
-    removed
-}
-
-/// What every file of one run shares while it is read, analysed and handed to the writer.
-struct Batch<'a> {
-    options: &'a IngestOptions,
-    settings: u64,
-    previous: &'a HashMap<String, u64>,
-    writer: &'a IndexWriter<TantivyDocument>,
-    fields: index::Fields,
-    /// The writer's first error; the run stops with it after the batch.
-    first_error: Mutex<Option<tantivy::TantivyError>>,
-    on_event: &'a (dyn Fn(Event) + Sync),
-}
-
-impl Batch<'_> {
-    fn index_all(self, candidates: &[Candidate]) -> Result<Tally, Error> {
-        let tally = candidates
-            .par_iter()
-            .map(|candidate| self.index_one(candidate))
-            .reduce(Tally::default, Tally::add);
-        match self.first_error.into_inner().ok().flatten() {
-            Some(e) => Err(Error::index(&self.options.index, e)),
-            None => Ok(tally),
-        }
-    }
-
-    /// A bug must cost one file, never the batch: a panic while handling this file is reported
-    /// as its rejection and the run goes on.
-    fn index_one(&self, candidate: &Candidate) -> Tally {
-        let handled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let processed = process(
-                candidate,
-                self.options,
-                self.settings,
-                self.previous,
-                self.on_event,
-            );
-            self.write(processed)
-        }));
-        (self.on_event)(Event::Done);
-        handled.unwrap_or_else(|panic| {
-            (self.on_event)(Event::Rejected {
-                path: discover::display(&candidate.abs),
-                reason: format!(
-                    "internal error while parsing (a newsidx bug; please report it): {}",
-                    panic_message(panic.as_ref())
-                ),
-            });
-            Tally {
-                rejected: 1,
-                ..Tally::default()
-            }
-        })
-    }
-
-    fn write(&self, processed: Processed) -> Tally {
-        match processed {
-            Processed::Article(article, fingerprint, warnings) => {
-                let f = &self.fields;
-                let doc = index::to_document(&article.document, &article.analysis, fingerprint, f);
-                self.writer
-                    .delete_term(Term::from_field_text(f.id, &article.document.id));
-                if let Err(e) = self.writer.add_document(doc)
-                    && let Ok(mut slot) = self.first_error.lock()
-                {
-                    slot.get_or_insert(e);
-                }
-                Tally {
-                    indexed: 1,
-                    warnings,
-                    ..Tally::default()
-                }
-            }
-            Processed::Unchanged => Tally {
-                unchanged: 1,
-                ..Tally::default()
-            },
-            Processed::Rejected => Tally {
-                rejected: 1,
-                ..Tally::default()
-            },
-            Processed::NotAnArticle => Tally {
-                skipped: 1,
-                ..Tally::default()
-            },
-        }
-    }
-}
-
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".to_string())
-}
-
-/// What happened to one file, folded into the run's counts as files finish (a per-file list
-/// would grow with the corpus).
-#[derive(Debug, Default, Clone, Copy)]
-struct Tally {
-    indexed: usize,
-    unchanged: usize,
-    rejected: usize,
-    skipped: usize,
-    warnings: usize,
-}
-
-impl Tally {
-    fn add_to(self, report: &mut IngestReport) {
-        report.indexed = self.indexed;
-        report.unchanged = self.unchanged;
-        report.rejected += self.rejected;
-        report.skipped += self.skipped;
-        report.warnings = self.warnings;
-    }
-
-    fn add(self, other: Tally) -> Tally {
-        Tally {
-            indexed: self.indexed + other.indexed,
-            unchanged: self.unchanged + other.unchanged,
-            rejected: self.rejected + other.rejected,
-            skipped: self.skipped + other.skipped,
-            warnings: self.warnings + other.warnings,
-        }
-    }
-}
-
-/// One file after reading and parsing, before it reaches the writer.
-enum Processed {
-    Article(Box<Article>, u64, usize),
-    Unchanged,
-    Rejected,
-    NotAnArticle,
-}
-
-fn process(
-    candidate: &Candidate,
-    options: &IngestOptions,
-    settings: u64,
-    previous: &HashMap<String, u64>,
-    on_event: &(dyn Fn(Event) + Sync),
-) -> Processed {
-    let display = discover::display(&candidate.abs);
-    let reject = |reason: Rejection| {
-        on_event(Event::Rejected {
-            path: display.clone(),
-            reason: reason.to_string(),
-        });
-        Processed::Rejected
-    };
-    let bytes = match crate::read::read_limited(&candidate.abs, options.max_file_size) {
-        Ok(bytes) => bytes,
-        Err(reason) => return reject(reason),
-    };
-    let fingerprint = fnv1a(settings, &bytes);
-    if previous.get(&candidate.id) == Some(&fingerprint) {
-        return Processed::Unchanged;
-    }
-    match article::parse(
-        &candidate.id,
-        &display,
-        candidate.kind,
-        &bytes,
-        &options.parse,
-    ) {
-        Ok(Some(parsed)) => {
-            let warnings = parsed.warnings.len();
-            for message in parsed.warnings {
-                on_event(Event::Warning {
-                    path: display.clone(),
-                    message,
-                });
-            }
-            Processed::Article(Box::new(parsed.article), fingerprint, warnings)
-        }
-        Ok(None) => Processed::NotAnArticle,
-        Err(reason) => reject(reason),
-    }
-}
-
-#[derive(Serialize, serde::Deserialize)]
-struct CommitPayload {
-    root: String,
-    format: u32,
-}
-
-/// What a previous ingest left: the fingerprints of its documents by id. When they belong to
-/// another root every fingerprint is 0, which never matches, so nothing is skipped and every
-/// old id counts as gone.
-fn previous_state(
-    index: &tantivy::Index,
-    path: &Path,
-    root_key: &str,
-) -> Result<HashMap<String, u64>, Error> {
-    let fingerprints = state::fingerprints(index).map_err(|e| Error::index(path, e))?;
-    let payload = index
-        .load_metas()
-        .map_err(|e| Error::index(path, e))?
-        .payload
-        .and_then(|p| serde_json::from_str::<CommitPayload>(&p).ok());
-    let same_root = payload.is_some_and(|p| p.root == root_key);
-    if same_root {
-        return Ok(fingerprints);
-    }
-    // The index mirrors one folder: ingesting another folder replaces its contents.
-    Ok(fingerprints.into_keys().map(|id| (id, 0)).collect())
-}
-
-fn commit(
-    mut writer: IndexWriter<TantivyDocument>,
-    path: &Path,
-    root_key: &str,
-) -> Result<(), Error> {
-    let payload = serde_json::to_string(&CommitPayload {
-        root: root_key.to_string(),
-        format: index::FORMAT_VERSION,
-    })
-    .map_err(|e| Error::index(path, e))?;
-    let mut prepared = writer.prepare_commit().map_err(|e| Error::index(path, e))?;
-    prepared.set_payload(&payload);
-    prepared.commit().map_err(|e| Error::index(path, e))?;
-    writer
-        .wait_merging_threads()
-        .map_err(|e| Error::index(path, e))
-}
-
-fn writer_error(path: &Path, e: tantivy::TantivyError) -> Error {
-    match e {
-        tantivy::TantivyError::LockFailure(..) => Error::Locked {
-            path: path.to_path_buf(),
-        },
-        other => Error::index(path, other),
-    }
-}
-
-/// Folds the settings that change parse results into the fingerprint seed.
-fn settings_fingerprint(parse: &ParseOptions) -> u64 {
-    let offset = parse.read.default_offset.local_minus_utc().to_le_bytes();
-    let mut seed = fnv1a(fnv1a(PIPELINE_VERSION, &offset), crate::VERSION.as_bytes());
-    // Another gazetteer or other user entities mean other entities and other segmentation.
-    for text in crate::analyse::entities::gazetteer_texts() {
-        seed = fnv1a(seed, text.as_bytes());
-    }
-    // ... and so does another entity model.
-    seed = fnv1a(seed, crate::analyse::entities::model_file());
-    for entity in parse.linguistics.user_entities() {
-        seed = fnv1a(seed, entity.name.as_bytes());
-        seed = fnv1a(seed, entity.kind.as_str().as_bytes());
-        for alias in &entity.aliases {
-            seed = fnv1a(seed, alias.as_bytes());
-        }
-    }
-    seed
-}
-
-/// FNV-1a: stable across Rust releases (unlike `DefaultHasher`), which matters because
-/// fingerprints are stored in the index and compared by later builds.
-fn fnv1a(seed: u64, bytes: &[u8]) -> u64 {
-    const PRIME: u64 = 0x0000_0100_0000_01B3;
-    let mut hash = 0xcbf2_9ce4_8422_2325 ^ seed;
-    for b in bytes {
-        hash ^= u64::from(*b);
-        hash = hash.wrapping_mul(PRIME);
-    }
-    // 0 marks "must re-parse" in `previous_state`.
-    hash.max(1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn fnv1a_is_stable_and_seeded() {
-        assert_eq!(fnv1a(0, b""), 0xcbf2_9ce4_8422_2325);
-        assert_eq!(fnv1a(0, b"a"), 0xaf63_dc4c_8601_ec8c);
-        assert_ne!(fnv1a(1, b"a"), fnv1a(0, b"a"));
+    fn max_delete_share_and_count() {
+        let half = MaxDelete::default();
+        assert!(half.allows(5, 10));
+        assert!(!half.allows(6, 10));
+        assert!(half.allows(0, 0));
+        assert!(MaxDelete::Count(3).allows(3, 4));
+        assert!(!MaxDelete::Count(3).allows(4, 100));
+        assert_eq!(half.to_string(), "50%");
+        assert_eq!(MaxDelete::Count(1000).to_string(), "1000");
+    }
+
+    #[test]
+    fn prefixes_match_whole_folder_names() {
+        assert!(under("a/b.md", "a"));
+        assert!(!under("ab/c.md", "a"));
+        assert!(under("x.md", ""));
     }
 }

@@ -17,12 +17,19 @@ pub fn html_to_text(html: &str) -> String {
     // serves both inputs, and anything the parser moves into <head> (style,
     // meta, title) is dropped with it.
     let doc = Html::parse_document(html);
-    node_to_text(doc.tree.root())
+    node_to_text(doc.tree.root(), false)
 }
 
 /// Same, for an element already parsed (used by page extraction).
 pub fn element_to_text(el: ElementRef<'_>) -> String {
-    node_to_text(*el)
+    node_to_text(*el, false)
+}
+
+/// Same, for an article container the page hides until its script has run (WeChat's
+/// `#js_content` is `visibility: hidden` in the served HTML): the container's own hiding is
+/// ignored, hidden elements inside it are still left out.
+pub fn element_to_text_revealed(el: ElementRef<'_>) -> String {
+    node_to_text(*el, true)
 }
 
 /// Elements whose whole subtree never carries article text.
@@ -158,7 +165,7 @@ impl Sink {
     }
 }
 
-fn node_to_text(root: NodeRef<'_, Node>) -> String {
+fn node_to_text(root: NodeRef<'_, Node>, reveal_root: bool) -> String {
     let mut sink = Sink::default();
     // While set, everything up to the matching close edge is ignored.
     let mut skip_until = None;
@@ -171,7 +178,9 @@ fn node_to_text(root: NodeRef<'_, Node>) -> String {
                 match node.value() {
                     Node::Text(t) => sink.text(t),
                     Node::Element(el) => {
-                        if is_excluded(el) {
+                        let revealed =
+                            reveal_root && node.id() == root.id() && !DROPPED.contains(&el.name());
+                        if is_excluded(el) && !revealed {
                             skip_until = Some(node.id());
                             continue;
                         }

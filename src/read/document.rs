@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use super::discover::{self, Kind};
 use super::frontmatter::{self, FrontMatter};
-use super::{clean, decode, markdown, nesting, page, pubdate};
+use super::{clean, decode, markdown, nesting, page, pubdate, trailer};
 use crate::error::Rejection;
 
 /// A file's metadata and clean text, before analysis.
@@ -24,7 +24,12 @@ pub struct Document {
     #[serde(serialize_with = "serialize_rfc3339")]
     pub published: Option<DateTime<FixedOffset>>,
     pub author: Option<String>,
+    /// The outlet that wrote the article (`来源：X`, a source credit).
     pub source: Option<String>,
+    /// The editor named by an editor credit (`责任编辑：X`, `责编：X`).
+    pub editor: Option<String>,
+    /// The platform that published it (网易, 新浪, 微信公众号), apart from `source`.
+    pub site: Option<String>,
     pub categories: Vec<String>,
     pub tags: Vec<String>,
     pub url: Option<String>,
@@ -35,6 +40,10 @@ pub struct Document {
     /// title is not text of its own: analysing it would count the body's mentions twice).
     #[serde(skip)]
     pub own_title: bool,
+    /// Credit lines taken off the end of the body (`责任编辑：X`, `记者 X`): not article text,
+    /// but they still name people and outlets, so analysis reads them.
+    #[serde(skip)]
+    pub credits: String,
 }
 
 fn serialize_rfc3339<S: serde::Serializer>(
@@ -162,6 +171,8 @@ impl<'a> Builder<'a> {
                 published: None,
                 author: None,
                 source: None,
+                editor: None,
+                site: None,
                 categories: Vec::new(),
                 tags: Vec::new(),
                 url: None,
@@ -169,6 +180,7 @@ impl<'a> Builder<'a> {
                 extra: Map::new(),
                 body: String::new(),
                 own_title: false,
+                credits: String::new(),
             },
             title_missing: false,
             date_text: None,
@@ -199,6 +211,7 @@ impl<'a> Builder<'a> {
         a.tags = fm.tags;
         a.author = fm.author;
         a.source = fm.source;
+        a.site = fm.url.as_deref().and_then(page::site_for_url);
         a.url = fm.url;
         a.image = fm.image;
         a.extra = fm.extra;
@@ -212,6 +225,8 @@ impl<'a> Builder<'a> {
         self.date_text = page.published;
         a.author = page.author;
         a.source = page.source;
+        a.editor = page.editor;
+        a.site = page.site;
         a.url = page.url;
         a.image = page.image;
         a.body = page.body;
@@ -233,6 +248,16 @@ impl<'a> Builder<'a> {
                 self.warnings
                     .push(format!("title: empty; using '{}' instead", a.title));
             }
+        }
+        // Credit lines closing the body fill fields that the metadata left empty.
+        // A body made of nothing but such lines is kept as it is.
+        let (body, mut credits) = trailer::split(&a.body);
+        if !body.trim().is_empty() {
+            a.body = body;
+            a.credits = std::mem::take(&mut credits.lines).join("\n");
+            a.source = a.source.take().or(credits.source);
+            a.editor = a.editor.take().or(credits.editor);
+            a.author = a.author.take().or(credits.author);
         }
         if a.source.is_none() {
             a.source = source_from_body(&a.body);
@@ -379,6 +404,35 @@ mod tests {
         assert_eq!(a.source.as_deref(), Some("财经日报"));
         assert_eq!(a.body, "央行今日发布新规。\n新规明年实施。");
         assert!(p.warnings.is_empty());
+    }
+
+    #[test]
+    fn trailer_credits_of_a_markdown_body_fill_empty_fields() {
+        let p = parse_md(
+            "---\ntitle: 滨江地铁三号线年底试运行\nsource: 滨江日报\nurl: https://news.163.com/21/a.html\n---\n\n\
+             三号线全长二十二公里，设站十六座。\n\n本文来源：城市晨报 责任编辑：林小雨\n\n滨江晚报记者 郑九\n\n\
+             转载请注明出处\n",
+        );
+        let a = &p.document;
+        assert_eq!(a.body, "三号线全长二十二公里，设站十六座。");
+        // The front matter's source stands; the credits fill what it left empty.
+        assert_eq!(a.source.as_deref(), Some("滨江日报"));
+        assert_eq!(a.editor.as_deref(), Some("林小雨"));
+        assert_eq!(a.author.as_deref(), Some("郑九"));
+        assert_eq!(a.site.as_deref(), Some("网易"));
+        // Credit lines leave the body but are kept for analysis: they still name people.
+        assert_eq!(
+            a.credits,
+            "本文来源：城市晨报 责任编辑：林小雨\n滨江晚报记者 郑九"
+        );
+        assert!(!a.body.contains("转载"));
+    }
+
+    #[test]
+    fn a_body_of_credits_only_is_kept() {
+        let p = parse_md("---\ntitle: 启事\n---\n\n责任编辑：林小雨\n");
+        assert_eq!(p.document.body, "责任编辑：林小雨");
+        assert_eq!(p.document.editor, None);
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod markdown;
 pub mod nesting;
 pub mod page;
 pub mod pubdate;
+pub mod trailer;
 mod yaml;
 
 pub use discover::{Candidate, Kind};

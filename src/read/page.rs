@@ -18,6 +18,12 @@ use crate::read::clean::{
     INLINE_CLOSE, INLINE_OPEN, element_to_text, is_block, is_excluded, normalise_line,
 };
 
+mod embedded;
+mod site;
+mod wechat;
+
+pub use site::site_for_url;
+
 /// What could be extracted from one page; every field but `body` is optional
 /// because many pages simply do not carry it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -31,6 +37,12 @@ pub struct Page {
     pub author: Option<String>,
     /// The outlet named by "来源：X"; often not the site hosting the page.
     pub source: Option<String>,
+    /// The editor named by an editor credit beside the headline (`责任编辑：X`); credits at
+    /// the end of the body are read later, with the body (see `trailer`).
+    pub editor: Option<String>,
+    /// The publishing platform (网易, 新浪, 微信公众号): `og:site_name`, the page's own URL
+    /// host in a table of known hosts, or a known platform named in the `<title>` suffix.
+    pub site: Option<String>,
     /// og:url or the canonical link, to deduplicate copies of one article.
     pub url: Option<String>,
     pub image: Option<String>,
@@ -44,13 +56,17 @@ pub struct Page {
 pub fn extract_page(html: &str) -> Page {
     let doc = Html::parse_document(html);
     let head = HeadInfo::collect(&doc);
+    if let Some(page) = wechat::extract(&doc, &head) {
+        return page;
+    }
     let walk = Walk::run(&doc);
 
     let headline = find_headline(&doc, &walk, head.title.as_deref());
     let title = choose_title(&head, headline.as_ref().map(|h| h.text.as_str()));
     let span = headline.as_ref().map(|h| (h.start, h.end));
     let visible = best_visible_date(&doc, &walk, span);
-    let published = choose_published(&head, visible.as_ref().map(|d| &d.hit));
+    let embedded = embedded::Embedded::collect(&doc);
+    let published = choose_published(&head, visible.as_ref().map(|d| &d.hit), &embedded);
 
     let near = near_headline(&walk, span);
     // A byline beside the headline names a person; the author meta is
@@ -66,6 +82,9 @@ pub fn extract_page(html: &str) -> Page {
         .or_else(|| head.source.clone())
         .or_else(|| source_by_class(&doc));
 
+    let editor = labelled_value(&near, EDITOR_LABELS);
+    let site = choose_site(&head, headline.as_ref().map(|h| h.text.as_str()));
+
     let body = choose_body(&doc, &walk, span)
         .map(element_to_text)
         .unwrap_or_default();
@@ -75,10 +94,29 @@ pub fn extract_page(html: &str) -> Page {
         published,
         author,
         source,
+        editor,
+        site,
         url: head.url,
         image: head.image,
         body,
     }
+}
+
+/// Labels of an editor credit in the header area.
+const EDITOR_LABELS: &[&str] = &["责任编辑：", "责任编辑:", "责编：", "责编:"];
+
+/// `og:site_name`, else the platform of a URL the page gives for itself, else a known platform
+/// in the `<title>` suffix.
+fn choose_site(head: &HeadInfo, headline: Option<&str>) -> Option<String> {
+    head.meta(&["og:site_name"])
+        .map(|s| normalise_line(&s))
+        .filter(|s| !s.is_empty() && s.chars().count() <= 30)
+        .or_else(|| head.own_urls.iter().find_map(|u| site_for_url(u)))
+        .or_else(|| {
+            let title = head.title.as_deref()?;
+            let headline = headline.map_or_else(|| strip_site_suffix(title), str::to_string);
+            site::site_in_title(title, Some(&headline))
+        })
 }
 
 // ---------------------------------------------------------------------------
@@ -95,6 +133,8 @@ struct HeadInfo {
     source: Option<String>,
     ld_published: Option<String>,
     time_element: Option<String>,
+    /// URLs the page gives for itself (og:url, canonical, mobile and alternate versions).
+    own_urls: Vec<String>,
 }
 
 impl HeadInfo {
@@ -134,11 +174,16 @@ impl HeadInfo {
                         }
                     }
                 }
-                "link" if canonical.is_none() => {
-                    let canon = el
-                        .attr("rel")
-                        .is_some_and(|r| r.eq_ignore_ascii_case("canonical"));
-                    if canon {
+                "link" => {
+                    let rel = el.attr("rel").unwrap_or_default();
+                    let canon = rel.eq_ignore_ascii_case("canonical");
+                    // An alternate for another screen is the same page elsewhere; feeds are not.
+                    let same_page =
+                        rel.eq_ignore_ascii_case("alternate") && el.attr("media").is_some();
+                    if let Some(href) = el.attr("href").filter(|_| canon || same_page) {
+                        info.own_urls.push(href.trim().to_string());
+                    }
+                    if canon && canonical.is_none() {
                         canonical = el.attr("href").map(|h| h.trim().to_string());
                     }
                 }
@@ -167,6 +212,17 @@ impl HeadInfo {
             .meta(&["og:url"])
             .filter(|u| !u.is_empty())
             .or(canonical.filter(|u| !u.is_empty()));
+        if let Some(url) = &info.url {
+            info.own_urls.insert(0, url.clone());
+        }
+        // "format=html5;url=https://m.site.com/…": the mobile version of this page.
+        let mobile: Vec<String> = info
+            .metas
+            .iter()
+            .filter(|(k, _)| k == "mobile-agent")
+            .filter_map(|(_, v)| v.split_once("url=").map(|(_, u)| u.trim().to_string()))
+            .collect();
+        info.own_urls.extend(mobile);
         info.image = info.meta(&["og:image"]).filter(|u| !u.is_empty());
         info.author = info
             .meta(&["author", "article:author"])
@@ -925,7 +981,10 @@ fn best_visible_date(
 ) -> Option<VisibleDate> {
     let mut best: Option<(f64, VisibleDate)> = None;
     for (si, seg) in walk.segments.iter().enumerate() {
-        if seg.in_heading {
+        // Some templates put the date line in a small heading (`<h5>2021-03-04 来源：X</h5>`);
+        // only the headline itself, and any heading when there is no headline, is skipped.
+        let in_headline = headline.is_none_or(|(start, end)| (start..end).contains(&seg.start));
+        if seg.in_heading && in_headline {
             continue;
         }
         let chars: Vec<char> = seg.text.chars().collect();
@@ -1009,20 +1068,34 @@ fn score_date(
     score
 }
 
-fn choose_published(head: &HeadInfo, visible: Option<&DateHit>) -> Option<String> {
+/// Declared publication metas, then the date line by the headline, then publication fields
+/// embedded in scripts (for pages that show only a relative or year-less date), and update or
+/// creation times only when nothing else exists. A date without a time is refined by a time of
+/// the same day from the date line or the embedded data.
+fn choose_published(
+    head: &HeadInfo,
+    visible: Option<&DateHit>,
+    embedded: &embedded::Embedded,
+) -> Option<String> {
     let declared = head
         .declared_published()
         .or_else(|| head.ld_published.clone())
         .or_else(|| head.time_element.clone());
-    match (declared, visible) {
-        // A date-only meta is refined by the visible time of the same day.
-        (Some(d), Some(v)) if d.len() == 10 && v.has_time && v.value.starts_with(&d) => {
-            Some(v.value.clone())
-        }
-        (Some(d), _) => Some(d),
-        (None, Some(v)) => Some(v.value.clone()),
-        (None, None) => head.modified(),
-    }
+    let visible_value = visible.map(|v| v.value.clone());
+    let chosen = declared
+        .or_else(|| visible_value.clone())
+        .or_else(|| embedded.published.clone())
+        .or_else(|| head.modified())
+        .or_else(|| embedded.fallback())?;
+    let same_day_time = [visible_value, embedded.published.clone()]
+        .into_iter()
+        .flatten()
+        .find(|v| v.len() > 10 && v.starts_with(&chosen));
+    Some(if chosen.len() == 10 {
+        same_day_time.unwrap_or(chosen)
+    } else {
+        chosen
+    })
 }
 
 fn near_headline(walk: &Walk, headline: Option<(usize, usize)>) -> Vec<&Segment> {
@@ -1552,5 +1625,146 @@ mod tests {
         ] {
             let _ = extract_page(s);
         }
+    }
+
+    /// An invented public-account article in the shape WeChat serves: the text container is
+    /// hidden until script runs, the date on screen is relative, the time is a script variable.
+    const WECHAT: &str = r#"<!DOCTYPE html><html><head><meta charset="utf-8">
+        <meta property="og:title" content="滨江新区地铁三号线年底试运行">
+        <meta property="og:url" content="http://mp.weixin.qq.com/s?__biz=QUJD&amp;mid=1">
+        <meta name="author" content="林小雨">
+        <title>滨江新区地铁三号线年底试运行</title></head><body>
+        <div id="img-content" class="rich_media_wrp">
+        <h1 class="rich_media_title" id="activity-name">滨江新区地铁三号线年底试运行</h1>
+        <div id="meta_content" class="rich_media_meta_list">
+          <span class="rich_media_meta rich_media_meta_text">林小雨</span>
+          <span class="rich_media_meta rich_media_meta_nickname" id="profileBt">
+            <a href="javascript:void(0);" id="js_name">滨江发布</a></span>
+          <em id="publish_time" class="rich_media_meta rich_media_meta_text">昨天</em>
+        </div>
+        <div class="rich_media_content" id="js_content" style="visibility: hidden;">
+          <p>记者从滨江新区获悉，地铁三号线全线轨道已经贯通，年底将开始试运行。</p>
+          <p>三号线全长二十二公里，设站十六座，连接新区北部与老城区。</p>
+          <p style="display:none">隐藏的调试文字</p>
+        </div></div>
+        <script>var nickname = htmlDecode("滨江发布");
+        var ct = "1637812345";
+        var publish_time = "2021-11-25" || "";</script></body></html>"#;
+
+    #[test]
+    fn wechat_article_fields() {
+        let p = extract_page(WECHAT);
+        assert_eq!(p.title.as_deref(), Some("滨江新区地铁三号线年底试运行"));
+        assert_eq!(p.source.as_deref(), Some("滨江发布"));
+        assert_eq!(p.author.as_deref(), Some("林小雨"));
+        assert_eq!(p.site.as_deref(), Some("微信公众号"));
+        assert_eq!(p.published.as_deref(), Some("2021-11-25T11:52:25+08:00"));
+        assert_eq!(
+            p.body,
+            "记者从滨江新区获悉，地铁三号线全线轨道已经贯通，年底将开始试运行。\n\
+             三号线全长二十二公里，设站十六座，连接新区北部与老城区。"
+        );
+    }
+
+    #[test]
+    fn wechat_author_comes_from_the_meta_line_without_an_author_meta() {
+        let html = WECHAT.replace(r#"<meta name="author" content="林小雨">"#, "");
+        assert_eq!(extract_page(&html).author.as_deref(), Some("林小雨"));
+        let html = html.replace(r#"var ct = "1637812345";"#, "");
+        assert_eq!(extract_page(&html).published.as_deref(), Some("2021-11-25"));
+    }
+
+    #[test]
+    fn embedded_publication_data_dates_a_page_with_a_relative_date_line() {
+        let body = format!(
+            "<h1>滨江新区地铁三号线年底试运行</h1><div class='info'>昨天 09:15 来源：滨江日报</div>{ARTICLE}\
+             <script>window.__STATE__ = {{\"article\": {{\"id\": 7, \"publishTime\": 1614820500}},\
+             \"recommend\": [{{\"title\": \"旧闻\", \"publishTime\": 1577836800}}]}};</script>"
+        );
+        let p = page(&body, "<title>滨江新区地铁三号线年底试运行_某某网</title>");
+        assert_eq!(p.published.as_deref(), Some("2021-03-04T09:15:00+08:00"));
+        assert_eq!(p.source.as_deref(), Some("滨江日报"));
+    }
+
+    #[test]
+    fn the_visible_date_line_wins_over_embedded_data() {
+        let body = format!(
+            "<h1>滨江新区地铁三号线年底试运行</h1><div class='info'>2021-03-04 10:30</div>{ARTICLE}\
+             <script>var pubtime = '2021-03-04 09:15:00';</script>"
+        );
+        let p = page(&body, "");
+        assert_eq!(p.published.as_deref(), Some("2021-03-04 10:30"));
+    }
+
+    #[test]
+    fn a_date_only_line_takes_the_time_of_the_article_container() {
+        let body = format!(
+            "<div id='contain' data-ptime='2021-03-04 09:15:30'><h1>滨江新区地铁三号线年底试运行</h1>\
+             <div class='info'><span>2021-03-04</span></div>{ARTICLE}</div>"
+        );
+        let p = page(&body, "");
+        assert_eq!(p.published.as_deref(), Some("2021-03-04 09:15:30"));
+    }
+
+    #[test]
+    fn update_and_creation_times_only_when_nothing_else() {
+        let body = format!(
+            "<h1>滨江新区地铁三号线年底试运行</h1>{ARTICLE}\
+             <script>var data = {{\"updateTime\": \"2021-03-05 08:00\"}};</script>"
+        );
+        assert_eq!(
+            page(&body, "").published.as_deref(),
+            Some("2021-03-05 08:00")
+        );
+        let body = format!(
+            "<h1>滨江新区地铁三号线年底试运行</h1>{ARTICLE}\
+             <script>var data = {{\"updateTime\": \"2021-03-05 08:00\", \"pubDate\": \"2021-03-04\"}};</script>"
+        );
+        assert_eq!(page(&body, "").published.as_deref(), Some("2021-03-04"));
+    }
+
+    #[test]
+    fn a_date_line_in_a_small_heading_is_found() {
+        let body = format!(
+            "<h1>滨江新区地铁三号线年底试运行</h1><h5>2021-03-04 09:15 来源：滨江日报</h5>{ARTICLE}"
+        );
+        assert_eq!(
+            page(&body, "").published.as_deref(),
+            Some("2021-03-04 09:15")
+        );
+    }
+
+    #[test]
+    fn site_from_site_name_url_or_title_suffix() {
+        let p = page(ARTICLE, "<meta property='og:site_name' content='滨江网'>");
+        assert_eq!(p.site.as_deref(), Some("滨江网"));
+        let p = page(
+            ARTICLE,
+            "<link rel='canonical' href='https://news.163.com/21/0304/a.html'>",
+        );
+        assert_eq!(p.site.as_deref(), Some("网易"));
+        let p = page(
+            ARTICLE,
+            "<meta name='mobile-agent' content='format=html5;url=https://m.hexun.com/a.html'>",
+        );
+        assert_eq!(p.site.as_deref(), Some("和讯网"));
+        let p = page(
+            ARTICLE,
+            "<title>地铁三号线年底试运行_财经频道_新浪网</title>",
+        );
+        assert_eq!(p.site.as_deref(), Some("新浪"));
+        let p = page(
+            ARTICLE,
+            "<link rel='alternate' type='application/rss+xml' href='https://rss.sina.com.cn/x.xml'>",
+        );
+        assert_eq!(p.site, None);
+    }
+
+    #[test]
+    fn editor_credit_beside_the_headline() {
+        let body = format!(
+            "<h1>滨江新区地铁三号线年底试运行</h1><div class='info'>2021-03-04 09:15 责任编辑：林小雨</div>{ARTICLE}"
+        );
+        assert_eq!(page(&body, "").editor.as_deref(), Some("林小雨"));
     }
 }

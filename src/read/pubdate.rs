@@ -70,6 +70,25 @@ const NAIVE_FORMATS: &[&str] = &[
 
 const DATE_FORMATS: &[&str] = &["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"];
 
+/// A Unix timestamp as pages embed it (`var ct = "1637812345"`, 13 digits when in
+/// milliseconds), shown in China Standard Time (+08:00) as RFC 3339: the pages that carry one
+/// display their dates in that zone. Years outside 1990..=2099 are not publication times.
+pub fn from_unix_timestamp(digits: &str) -> Option<String> {
+    if !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let seconds: i64 = match digits.len() {
+        10 => digits.parse().ok()?,
+        13 => digits.parse::<i64>().ok()? / 1000,
+        _ => return None,
+    };
+    let utc = DateTime::from_timestamp(seconds, 0)?;
+    let local = utc.with_timezone(&default_offset());
+    (1990..=2099)
+        .contains(&local.year())
+        .then(|| local.to_rfc3339())
+}
+
 /// Parses a publication date. Zone-less forms are read in `default_offset`.
 pub fn parse(text: &str, default_offset: FixedOffset) -> Result<DateTime<FixedOffset>, String> {
     let date = parse_any(text, default_offset)?;
@@ -212,6 +231,22 @@ pub fn suspicious(date: &DateTime<FixedOffset>, now: DateTime<FixedOffset>) -> O
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unix_timestamps_are_shown_in_china_standard_time() {
+        assert_eq!(
+            from_unix_timestamp("1637812345").as_deref(),
+            Some("2021-11-25T11:52:25+08:00")
+        );
+        assert_eq!(
+            from_unix_timestamp("1637812345678").as_deref(),
+            Some("2021-11-25T11:52:25+08:00")
+        );
+        assert_eq!(from_unix_timestamp("16378"), None);
+        assert_eq!(from_unix_timestamp("99999999999"), None);
+        assert_eq!(from_unix_timestamp("0000000001"), None);
+        assert_eq!(from_unix_timestamp("16378a2345"), None);
+    }
 
     fn cst() -> FixedOffset {
         FixedOffset::east_opt(8 * 3600).unwrap()

@@ -1,43 +1,65 @@
-//! Search: query -> plan -> searcher -> snippets. Queries are built here rather than by tantivy's parser so that
-//! Chinese behaves as readers expect:
+//! Search: query -> plan -> searcher -> snippets. Queries are built here rather than by
+//! tantivy's parser so that Chinese behaves as readers expect:
 //!
 //! * every query word matches as a jieba word (ranked by BM25) *or* as a bigram substring,
 //!   so `支付` finds `微信支付` and `农业` finds `中国农业发展银行`;
-//! * documents containing all the query words rank above those containing only some (two
-//!   tiers: the conjunction first, then the rest of the disjunction);
-//! * `"..."` is a bigram phrase, i.e. an exact substring after normalisation; `-x` excludes.
+//! * every word must match; when no document has them all, the best partial matches are shown
+//!   and the results say so (`partial`);
+//! * `"..."` is a bigram phrase, i.e. an exact substring after normalisation; `-x` excludes;
+//!   `OR`, parentheses and field prefixes are understood ([`query`]).
 
-use std::collections::HashSet;
 use std::path::Path;
 use std::time::Instant;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use tantivy::collector::{Count, FacetCollector, TopDocs};
-use tantivy::query::{AllQuery, Occur, Query};
+use tantivy::query::{AllQuery, BooleanQuery, Query};
 use tantivy::schema::Facet;
 use tantivy::{DocAddress, IndexReader, Order, TantivyDocument};
 
 use std::sync::Arc;
 
+pub mod facets;
 pub mod plan;
 pub mod query;
 pub mod snippet;
+pub mod stats;
+pub mod synonyms;
 
 use crate::analyse::Linguistics;
 use crate::analyse::entities::EntityType;
 use crate::error::Error;
 use crate::index::{self, OpenIndex, state};
+use facets::{FacetValue, MetaCounts};
 use plan::Plan;
 use snippet::Snippet;
+use synonyms::Synonyms;
 
 /// Upper bound for `-n`.
 pub const MAX_HITS: usize = 10_000;
+/// Upper bound for `--offset`.
+pub const MAX_OFFSET: usize = 100_000;
+/// Values listed per facet.
+pub const FACET_TOP: usize = 10;
+
+/// The order of hits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Best match first (newest first when there are no words to rank by).
+    #[default]
+    Relevance,
+    Newest,
+    Oldest,
+}
 
 /// What to search for.
 #[derive(Debug, Clone, Default)]
 pub struct SearchRequest {
     pub query: String,
     pub limit: usize,
+    /// Hits to skip (paging with `limit`).
+    pub offset: usize,
+    pub sort: Sort,
     /// Publication date bounds, inclusive, as calendar days in +08:00 (the default offset).
     pub since: Option<NaiveDate>,
     pub until: Option<NaiveDate>,
@@ -45,10 +67,18 @@ pub struct SearchRequest {
     pub categories: Vec<String>,
     /// Any of these sources (exact).
     pub sources: Vec<String>,
+    /// Any of these publishing platforms (exact).
+    pub sites: Vec<String>,
+    /// Any of these tags (exact).
+    pub tags: Vec<String>,
+    /// Any of these authors (exact).
+    pub authors: Vec<String>,
     /// Keep articles that mention a period lying within these days (inclusive).
     pub mentions: Option<(Option<NaiveDate>, Option<NaiveDate>)>,
     /// Keep articles that mention every one of these entities (names or aliases).
     pub entities: Vec<String>,
+    /// Count the whole result set by source, category, tag, month and entity.
+    pub facets: bool,
 }
 
 /// One ranked result.
@@ -62,18 +92,39 @@ pub struct Hit {
     pub snippet: Snippet,
     pub author: Option<String>,
     pub source: Option<String>,
+    pub editor: Option<String>,
+    pub site: Option<String>,
     pub categories: Vec<String>,
     pub tags: Vec<String>,
     /// The article's entities as indexed: `[{"name", "type", "count", "mentions"}]`.
     pub entities: serde_json::Value,
 }
 
+/// Counts over the whole result set.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facets {
+    pub source: Vec<FacetValue>,
+    pub category: Vec<FacetValue>,
+    pub tag: Vec<FacetValue>,
+    pub month: Vec<FacetValue>,
+    /// The top entities of each type, in `EntityType::ALL` order.
+    pub entity: Vec<(EntityType, Vec<FacetValue>)>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchResults {
     pub query: String,
+    /// How the query was understood (words after segmentation and folding, synonyms, fields).
+    pub parsed: String,
+    /// No document had every word; these are the best partial matches.
+    pub partial: bool,
+    /// Every matching document, not only this page.
     pub total: usize,
+    /// Hits skipped before this page.
+    pub offset: usize,
     pub took_ms: u64,
     pub hits: Vec<Hit>,
+    pub facets: Option<Facets>,
 }
 
 /// How many matching documents mention an entity.
@@ -98,6 +149,18 @@ pub struct Searcher {
     opened: OpenIndex,
     reader: IndexReader,
     linguistics: Arc<Linguistics>,
+    synonyms: Synonyms,
+}
+
+/// The query a request resolves to: all words, or (partial) some of them.
+struct Resolved {
+    query: BooleanQuery,
+    total: usize,
+    partial: bool,
+}
+
+fn elapsed_ms(started: Instant) -> u64 {
+    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
 
 impl Searcher {
@@ -117,59 +180,143 @@ impl Searcher {
             opened,
             reader,
             linguistics,
+            synonyms: Synonyms::default(),
+        })
+    }
+
+    /// Expands query words with these synonym groups.
+    pub fn with_synonyms(mut self, synonyms: Synonyms) -> Searcher {
+        self.synonyms = synonyms;
+        self
+    }
+
+    /// The open index (for statistics).
+    pub fn index(&self) -> &OpenIndex {
+        &self.opened
+    }
+
+    pub(crate) fn reader(&self) -> &IndexReader {
+        &self.reader
+    }
+
+    fn plan(&self, request: &SearchRequest) -> Result<Plan, Error> {
+        Plan::new(
+            request,
+            &self.opened.fields,
+            &self.linguistics,
+            &self.synonyms,
+        )
+    }
+
+    /// Every word must match; when nothing has them all, some must (a partial result).
+    fn resolve(&self, plan: &Plan) -> Result<Resolved, Error> {
+        let searcher = self.reader.searcher();
+        let err = |e: tantivy::TantivyError| Error::Query(format!("search failed: {e}"));
+        let strict = plan.strict();
+        let total = searcher.search(&strict, &Count).map_err(err)?;
+        if total == 0
+            && let Some(relaxed) = plan.relaxed()
+        {
+            let total = searcher.search(&relaxed, &Count).map_err(err)?;
+            return Ok(Resolved {
+                query: relaxed,
+                total,
+                partial: total > 0,
+            });
+        }
+        Ok(Resolved {
+            query: strict,
+            total,
+            partial: false,
         })
     }
 
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, Error> {
         let started = Instant::now();
-        let plan = Plan::new(request, &self.opened.fields, &self.linguistics)?;
+        let plan = self.plan(request)?;
+        let resolved = self.resolve(&plan)?;
+        let ranked = self.page(request, &plan, &resolved.query)?;
         let searcher = self.reader.searcher();
-        let limit = request.limit.min(MAX_HITS);
         let err = |e: tantivy::TantivyError| Error::Query(format!("search failed: {e}"));
-
-        let matching = plan.result_set();
-        let total = searcher.search(&matching, &Count).map_err(err)?;
-        let mut ranked: Vec<(f32, DocAddress)> = Vec::new();
-        if plan.positives.is_empty() {
-            // Filters only: newest first.
-            if limit > 0 {
-                let newest = TopDocs::with_limit(limit)
-                    .order_by_fast_field::<tantivy::DateTime>("published", Order::Desc);
-                ranked = searcher
-                    .search(&matching, &newest)
-                    .map_err(err)?
-                    .into_iter()
-                    .map(|(_, addr)| (0.0, addr))
-                    .collect();
-            }
-        } else if limit > 0 {
-            let all = plan.combine(Some(Occur::Must));
-            ranked = searcher
-                .search(&all, &TopDocs::with_limit(limit).order_by_score())
-                .map_err(err)?;
-            if ranked.len() < limit && plan.positives.len() > 1 {
-                let seen: HashSet<DocAddress> = ranked.iter().map(|(_, a)| *a).collect();
-                let more = searcher
-                    .search(
-                        &matching,
-                        &TopDocs::with_limit(limit + seen.len()).order_by_score(),
-                    )
-                    .map_err(err)?;
-                ranked.extend(more.into_iter().filter(|(_, a)| !seen.contains(a)));
-                ranked.truncate(limit);
-            }
-        }
-
         let mut hits = Vec::with_capacity(ranked.len());
         for (score, address) in ranked {
             let doc: TantivyDocument = searcher.doc(address).map_err(err)?;
             hits.push(self.hit(&doc, score, &plan.needles));
         }
+        let facets = if request.facets {
+            Some(self.facets(&resolved.query)?)
+        } else {
+            None
+        };
         Ok(SearchResults {
             query: request.query.clone(),
-            total,
-            took_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            parsed: plan.parsed.clone(),
+            partial: resolved.partial,
+            total: resolved.total,
+            offset: request.offset.min(MAX_OFFSET),
+            took_ms: elapsed_ms(started),
             hits,
+            facets,
+        })
+    }
+
+    /// One page of the result set in the requested order.
+    fn page(
+        &self,
+        request: &SearchRequest,
+        plan: &Plan,
+        query: &BooleanQuery,
+    ) -> Result<Vec<(f32, DocAddress)>, Error> {
+        let limit = request.limit.min(MAX_HITS);
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let searcher = self.reader.searcher();
+        let err = |e: tantivy::TantivyError| Error::Query(format!("search failed: {e}"));
+        let top = TopDocs::with_limit(limit).and_offset(request.offset.min(MAX_OFFSET));
+        let order = match (request.sort, plan.has_terms()) {
+            (Sort::Relevance, true) => {
+                return searcher.search(query, &top.order_by_score()).map_err(err);
+            }
+            (Sort::Oldest, _) => Order::Asc,
+            _ => Order::Desc,
+        };
+        let by_date = top.order_by_fast_field::<tantivy::DateTime>("published", order);
+        Ok(searcher
+            .search(query, &by_date)
+            .map_err(err)?
+            .into_iter()
+            .map(|(_, addr)| (0.0, addr))
+            .collect())
+    }
+
+    /// Source, category, tag and month counts and the top entities of each type.
+    fn facets(&self, query: &dyn Query) -> Result<Facets, Error> {
+        let searcher = self.reader.searcher();
+        let err = |e: tantivy::TantivyError| Error::Query(format!("facet count failed: {e}"));
+        let meta = searcher.search(query, &MetaCounts).map_err(err)?;
+        let (counts, _) = self.count_entities(query, &EntityType::ALL, FACET_TOP)?;
+        let entity = EntityType::ALL
+            .iter()
+            .map(|&kind| {
+                let mut values: Vec<FacetValue> = counts
+                    .iter()
+                    .filter(|e| e.kind == kind)
+                    .map(|e| FacetValue {
+                        value: e.name.clone(),
+                        count: e.documents,
+                    })
+                    .collect();
+                values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+                (kind, values)
+            })
+            .collect();
+        Ok(Facets {
+            source: facets::top(&meta.source, FACET_TOP),
+            category: facets::top(&meta.category, FACET_TOP),
+            tag: facets::top(&meta.tag, FACET_TOP),
+            month: facets::by_month(&meta.month),
+            entity,
         })
     }
 
@@ -183,25 +330,45 @@ impl Searcher {
     ) -> Result<EntityCounts, Error> {
         let started = Instant::now();
         // Counting over everything needs no words, which `plan` refuses for searching.
-        let query: Box<dyn Query> = match Plan::new(request, &self.opened.fields, &self.linguistics)
-        {
-            Ok(plan) => Box::new(plan.result_set()),
+        let query: Box<dyn Query> = match self.plan(request) {
+            Ok(plan) => Box::new(self.resolve(&plan)?.query),
             Err(_) if request.query.trim().is_empty() => Box::new(AllQuery),
             Err(e) => return Err(e),
         };
-        let searcher = self.reader.searcher();
-        let err = |e: tantivy::TantivyError| Error::Query(format!("entity count failed: {e}"));
         let kinds: &[EntityType] = match &kind {
             Some(k) => std::slice::from_ref(k),
             None => &EntityType::ALL,
         };
+        let (mut entities, total) = self.count_entities(query.as_ref(), kinds, top)?;
+        entities.sort_by(|a, b| {
+            b.documents
+                .cmp(&a.documents)
+                .then_with(|| a.name.cmp(&b.name))
+        });
+        entities.truncate(top);
+        Ok(EntityCounts {
+            total,
+            took_ms: elapsed_ms(started),
+            entities,
+        })
+    }
+
+    /// The top `top` entities of each of `kinds` among the documents `query` matches, and the
+    /// number of those documents.
+    fn count_entities(
+        &self,
+        query: &dyn Query,
+        kinds: &[EntityType],
+        top: usize,
+    ) -> Result<(Vec<EntityCount>, usize), Error> {
+        let searcher = self.reader.searcher();
+        let err = |e: tantivy::TantivyError| Error::Query(format!("entity count failed: {e}"));
         let mut collector = FacetCollector::for_field("entity");
         for k in kinds {
             collector.add_facet(Facet::from_path([k.as_str()]));
         }
-        let (counts, total) = searcher.search(&query, &(collector, Count)).map_err(err)?;
-        // The top of each type, merged: the overall top N is among them.
-        let mut entities: Vec<EntityCount> = kinds
+        let (counts, total) = searcher.search(query, &(collector, Count)).map_err(err)?;
+        let entities = kinds
             .iter()
             .flat_map(|&k| {
                 let parent = Facet::from_path([k.as_str()]).to_path_string();
@@ -217,17 +384,7 @@ impl Searcher {
                     })
             })
             .collect();
-        entities.sort_by(|a, b| {
-            b.documents
-                .cmp(&a.documents)
-                .then_with(|| a.name.cmp(&b.name))
-        });
-        entities.truncate(top);
-        Ok(EntityCounts {
-            total,
-            took_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-            entities,
-        })
+        Ok((entities, total))
     }
 
     fn hit(&self, doc: &TantivyDocument, score: f32, needles: &[String]) -> Hit {
@@ -243,6 +400,8 @@ impl Searcher {
             snippet: snippet::build(&body, needles, snippet::SNIPPET_CHARS),
             author: text(f.author),
             source: text(f.source),
+            editor: text(f.editor),
+            site: text(f.site),
             categories: index::convert::stored_texts(doc, f.categories),
             tags: index::convert::stored_texts(doc, f.tags),
             entities: text(f.entities)

@@ -1,0 +1,115 @@
+//! The index writer of one ingest: taking tantivy's writer lock (an OS file lock, released by
+//! the kernel when its process dies, so a SIGKILLed run never blocks the next), clearing what a
+//! killed run left behind, and commits that carry the [`CommitRecord`].
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use tantivy::directory::error::LockError;
+use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError};
+
+use crate::error::Error;
+use crate::index::state::CommitRecord;
+
+/// Memory for tantivy's indexing buffers, shared by its threads.
+const WRITER_MEMORY: usize = 256 * 1024 * 1024;
+
+/// How often a waiting run tries the lock again.
+const POLL: Duration = Duration::from_millis(100);
+
+/// What to do when another ingest holds the lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Wait {
+    /// Give up at once (exit 75).
+    #[default]
+    No,
+    /// Poll until the lock is free.
+    Forever,
+    /// Poll for at most this long, then give up (exit 75).
+    For(Duration),
+}
+
+/// Takes the writer lock, waiting as `wait` says, then removes files orphaned by a killed run.
+pub fn acquire(
+    index: &Index,
+    path: &Path,
+    wait: Wait,
+) -> Result<IndexWriter<TantivyDocument>, Error> {
+    let started = Instant::now();
+    let writer = loop {
+        match index.writer(WRITER_MEMORY) {
+            Ok(writer) => break writer,
+            Err(TantivyError::LockFailure(LockError::LockBusy, _)) => {
+                let gave_up = match wait {
+                    Wait::No => true,
+                    Wait::Forever => false,
+                    Wait::For(limit) => started.elapsed() >= limit,
+                };
+                if gave_up {
+                    return Err(Error::Locked {
+                        path: path.to_path_buf(),
+                    });
+                }
+                std::thread::sleep(POLL);
+            }
+            Err(e) => return Err(Error::index(path, e)),
+        }
+    };
+    collect_garbage(&writer, path)?;
+    Ok(writer)
+}
+
+/// Segment files a killed run wrote are listed in tantivy's managed-file record but in no
+/// commit: its garbage collector removes them. A kill between creating and renaming the
+/// temporary file of an atomic write leaves a `.tmp*` file nobody records; with the writer
+/// lock held nobody else can be writing one, so those go too.
+fn collect_garbage(writer: &IndexWriter<TantivyDocument>, path: &Path) -> Result<(), Error> {
+    writer
+        .garbage_collect_files()
+        .wait()
+        .map_err(|e| Error::index(path, e))?;
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let orphan = name.as_encoded_bytes().starts_with(b".tmp")
+            || name.as_encoded_bytes().ends_with(b".tsv.tmp");
+        if orphan && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+    Ok(())
+}
+
+/// Commits everything added and deleted so far, with `record` as the payload: the documents
+/// and the record become visible together, or (killed before) not at all.
+pub fn commit(
+    writer: &mut IndexWriter<TantivyDocument>,
+    path: &Path,
+    record: &CommitRecord,
+) -> Result<(), Error> {
+    let payload = serde_json::to_string(record).map_err(|e| Error::index(path, e))?;
+    let mut prepared = writer.prepare_commit().map_err(|e| Error::index(path, e))?;
+    prepared.set_payload(&payload);
+    prepared.commit().map_err(|e| Error::index(path, e))?;
+    Ok(())
+}
+
+/// Lets background merges finish (they would be abandoned, harmlessly, on drop).
+pub fn finish(writer: IndexWriter<TantivyDocument>, path: &Path) -> Result<(), Error> {
+    writer
+        .wait_merging_threads()
+        .map_err(|e| Error::index(path, e))
+}
+
+/// The error that stopped the writer. When an indexing thread fails (a full disk, an index
+/// folder that became unwritable), `add_document` only says the writer was killed; joining the
+/// threads, as preparing a commit does, yields the thread's own error with the OS's words.
+pub fn cause(writer: &mut IndexWriter<TantivyDocument>, seen: TantivyError) -> TantivyError {
+    match writer.prepare_commit() {
+        // Dropped unused: a prepared commit that is never committed changes nothing.
+        Ok(_) => seen,
+        Err(e) => e,
+    }
+}
