@@ -5,6 +5,8 @@
 //!     cargo run --release --example train_ner -- ../shared/ner /tmp/msra.bin --msra-protocol
 //!     cargo run --release --example train_ner -- --own FILE.jsonl OUT [--base ../shared/ner]
 //!
+//! `--epochs N` and `--prune N` change the recipe's epoch count and pruning threshold.
+//!
 //! The default recipe is the shipped model's: MSRA train once, UNER train and CLUENER train
 //! (types mapped: name→PER, address/scene→LOC, organization/company/government→ORG) twice each,
 //! 10 averaged-perceptron epochs with seed 20261130, weights below 250 (quantised units)
@@ -74,20 +76,28 @@ fn main() {
         .enumerate()
         .filter(|(i, a)| {
             !a.starts_with("--")
-                && !i
-                    .checked_sub(1)
-                    .and_then(|j| args.get(j))
-                    .is_some_and(|p| p == "--own" || p == "--base")
+                && !i.checked_sub(1).and_then(|j| args.get(j)).is_some_and(|p| {
+                    ["--own", "--base", "--epochs", "--prune"].contains(&p.as_str())
+                })
         })
         .map(|(_, a)| a)
         .collect();
     let msra_only = flag("--msra-protocol").is_some();
+    let number = |name: &str, default: usize| -> usize {
+        flag(name)
+            .and_then(|i| args.get(i + 1))
+            .map_or(Some(default), |v| v.parse().ok())
+            .unwrap_or_else(|| fail(format!("{name} needs a number")))
+    };
+    let epochs = number("--epochs", EPOCHS);
+    let prune = i16::try_from(number("--prune", PRUNE_BELOW as usize))
+        .unwrap_or_else(|_| fail("--prune must be below 32768".into()));
     let own = value("--own");
     let (base, out) = match (own.is_some(), positional.as_slice()) {
         (true, [out]) => (value("--base"), PathBuf::from(out)),
         (false, [base, out]) => (Some(PathBuf::from(base)), PathBuf::from(out)),
         _ => fail(
-            "usage: train_ner NER_DIR OUT [--msra-protocol] | --own FILE OUT [--base NER_DIR]"
+            "usage: train_ner NER_DIR OUT [--msra-protocol] [--epochs N] [--prune N] | --own FILE OUT [--base NER_DIR]"
                 .into(),
         ),
     };
@@ -110,13 +120,13 @@ fn main() {
     let ling = Linguistics::new(Vec::new());
     let train = examples(&ling, &sets);
     println!(
-        "{} examples prepared in {:.1}s; seed {SEED}, {EPOCHS} epochs",
+        "{} examples prepared in {:.1}s; seed {SEED}, {epochs} epochs, prune below {prune}",
         train.len(),
         t.elapsed().as_secs_f64()
     );
     let mut trainer = Trainer::new();
     let mut rng = Rng::new(SEED);
-    for epoch in 1..=EPOCHS {
+    for epoch in 1..=epochs {
         let t = Instant::now();
         let wrong = trainer.epoch(&train, &mut rng);
         println!(
@@ -124,7 +134,8 @@ fn main() {
             t.elapsed().as_secs_f64()
         );
     }
-    let model: Model = trainer.averaged(0.0).pruned(PRUNE_BELOW);
+    let full = trainer.averaged(0.0);
+    let model: Model = full.pruned(prune);
     let bytes = model.to_bytes();
     if let Err(e) = std::fs::write(&out, &bytes) {
         fail(format!("{}: {e}", out.display()));
@@ -139,5 +150,11 @@ fn main() {
         let test = ner_data::msra(&b.join("msra/test.txt")).unwrap_or_else(|e| fail(e));
         let c = ner_data::score(&test, |text| model.tag(&ling.model_input(text)));
         println!("MSRA test (model alone): {}", c.summary());
+        let c = ner_data::score(&test, |text| full.tag(&ling.model_input(text)));
+        println!(
+            "MSRA test (model alone, unpruned, {} features): {}",
+            full.feature_count(),
+            c.summary()
+        );
     }
 }
