@@ -5,15 +5,29 @@
 //! jieba POS tags (nr/ns/nt/nz as PER/LOC/ORG/PRODUCT) shows what the extractor adds.
 //! Articles go through the real pipeline, exactly as ingest parses them.
 //!
-//!     cargo run --release --example eval_entities [-- --verbose] [--shared DIR]
+//! Three extractors are scored: newsidx with its entity model (the shipped one, or
+//! `--model FILE`), newsidx with the rules alone (what stands in without a model), and raw jieba.
+//!
+//! Then the public sentence-level benchmarks in `SHARED/ner` (entity level, exact span and type,
+//! micro-averaged, PER/LOC/ORG): MSRA test, and CLUENER dev with its types mapped (name→PER,
+//! address/scene→LOC, organization/company/government→ORG; book/game/movie/position are no
+//! entity here, so PRODUCT/WORK predictions are left out). Scored: the model alone, the
+//! whole extractor, and the rules alone. The shipped model never saw MSRA test or CLUENER dev.
+//!
+//!     cargo run --release --example eval_entities [-- --verbose] [--shared DIR] [--model FILE]
 
 #[path = "support/mod.rs"]
 mod support;
+
+#[path = "support/ner_data.rs"]
+mod ner_data;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use newsidx::analyse::Linguistics;
+use newsidx::analyse::entities::model::{Kind, Model, Span};
+use newsidx::analyse::entities::{self, EntityType};
 use support::Counts;
 use unicode_normalization::UnicodeNormalization;
 
@@ -112,12 +126,20 @@ fn main() {
         }
     };
     let linguistics = Linguistics::shared();
+    let own_model = model_arg(&args);
+    let model = own_model.as_ref().or(entities::shipped_model());
+    if model.is_none() {
+        eprintln!("eval_entities: no usable entity model; the first table is the rules alone");
+    }
     let raw_jieba = jieba_rs::Jieba::new();
+    let mut rule_totals = [Counts::default(), Counts::default()];
+    let mut rule_per: BTreeMap<String, Counts> = BTreeMap::new();
     let mut totals = [Counts::default(), Counts::default()];
     let mut base_totals = [Counts::default(), Counts::default()];
     let mut per: BTreeMap<String, Counts> = BTreeMap::new();
     let mut base_per: BTreeMap<String, Counts> = BTreeMap::new();
     let mut extraction = Duration::ZERO;
+    let mut rules_time = Duration::ZERO;
     for record in &gold {
         let file = record["file"].as_str().unwrap_or_default();
         let article = match support::parse(&shared.join(file)) {
@@ -139,24 +161,24 @@ fn main() {
                 )
             })
             .collect();
+        let (title, body) = (&article.document.title, &article.document.body);
         let started = Instant::now();
-        let _ = linguistics.entities(&article.document.title, &article.document.body);
+        let found = linguistics.entities_with(title, body, model);
         extraction += started.elapsed();
-        let got: Vec<Named> = article
-            .analysis
-            .entities
-            .iter()
-            .map(|e| {
-                let mut names = vec![fold(&e.name)];
-                names.extend(e.mentions.iter().map(|m| fold(m)));
-                (e.kind.as_str().to_string(), names)
-            })
-            .collect();
-        let (u, t, p, extra, missed) = score(&got, &want);
+        let (u, t, p, extra, missed) = score(&named(&found), &want);
         totals[0].add(u);
         totals[1].add(t);
         for (k, c) in p {
             per.entry(k).or_default().add(c);
+        }
+        let started = Instant::now();
+        let rules_only = linguistics.entities_with(title, body, None);
+        rules_time += started.elapsed();
+        let (ru, rt, rp, _, _) = score(&named(&rules_only), &want);
+        rule_totals[0].add(ru);
+        rule_totals[1].add(rt);
+        for (k, c) in rp {
+            rule_per.entry(k).or_default().add(c);
         }
         let text = format!("{}\n{}", article.document.title, article.document.body);
         let (bu, bt, bp, _, _) = score(&jieba_baseline(&raw_jieba, &text), &want);
@@ -175,7 +197,12 @@ fn main() {
         }
     }
     for (label, totals, per) in [
-        ("newsidx entity extractor", totals, &per),
+        (
+            "newsidx entity extractor (model + gazetteer + rules)",
+            totals,
+            &per,
+        ),
+        ("newsidx rules alone (no model)", rule_totals, &rule_per),
         ("baseline: raw jieba POS tags", base_totals, &base_per),
     ] {
         println!("{label}, {} documents", gold.len());
@@ -191,4 +218,95 @@ fn main() {
         "extraction time: {:.3} ms per article (title + body, this machine)",
         extraction.as_secs_f64() * 1000.0 / gold.len().max(1) as f64
     );
+    println!(
+        "  rules alone: {:.3} ms per article",
+        rules_time.as_secs_f64() * 1000.0 / gold.len().max(1) as f64
+    );
+    benchmarks(&shared.join("ner"), &linguistics, model);
+}
+
+/// Entities as (type, folded names).
+fn named(found: &[entities::Entity]) -> Vec<Named> {
+    found
+        .iter()
+        .map(|e| {
+            let mut names = vec![fold(&e.name)];
+            names.extend(e.mentions.iter().map(|m| fold(m)));
+            (e.kind.as_str().to_string(), names)
+        })
+        .collect()
+}
+
+/// `--model FILE`: a model to score instead of the shipped one.
+fn model_arg(args: &[String]) -> Option<Model> {
+    let path = args
+        .iter()
+        .position(|a| a == "--model")
+        .and_then(|i| args.get(i + 1))?;
+    let loaded = std::fs::read(path)
+        .map_err(|e| e.to_string())
+        .and_then(|b| Model::from_bytes(&b).map_err(|e| e.to_string()));
+    match loaded {
+        Ok(m) => Some(m),
+        Err(e) => {
+            eprintln!("eval_entities: {path}: {e}");
+            std::process::exit(2);
+        }
+    }
+}
+
+/// The extractor's PER/LOC/ORG spans of `text` in char offsets.
+fn extractor_spans(ling: &Linguistics, text: &str, model: Option<&Model>) -> Vec<Span> {
+    let char_at: std::collections::HashMap<usize, usize> = text
+        .char_indices()
+        .map(|(b, _)| b)
+        .chain(std::iter::once(text.len()))
+        .enumerate()
+        .map(|(c, b)| (b, c))
+        .collect();
+    ling.entity_spans(text, model)
+        .into_iter()
+        .filter_map(|(s, e, kind)| {
+            let kind = match kind {
+                EntityType::Per => Kind::Per,
+                EntityType::Loc => Kind::Loc,
+                EntityType::Org => Kind::Org,
+                EntityType::Product | EntityType::Work => return None,
+            };
+            Some(Span {
+                start: *char_at.get(&s)?,
+                end: *char_at.get(&e)?,
+                kind,
+            })
+        })
+        .collect()
+}
+
+/// MSRA test and CLUENER dev (mapped): the model alone, the extractor, the rules alone.
+fn benchmarks(dir: &std::path::Path, ling: &Linguistics, model: Option<&Model>) {
+    let sets = [
+        ("MSRA test", ner_data::msra(&dir.join("msra/test.txt"))),
+        (
+            "CLUENER dev (mapped)",
+            ner_data::cluener(&dir.join("cluener/dev.json")),
+        ),
+    ];
+    for (name, samples) in sets {
+        let samples = match samples {
+            Ok(s) => s,
+            Err(e) => {
+                println!("\n{name}: SKIPPED: {e}");
+                continue;
+            }
+        };
+        println!("\n{name}: {} sentences", samples.len());
+        if let Some(m) = model {
+            let alone = ner_data::score(&samples, |t| m.tag(&ling.model_input(t)));
+            println!("  model alone:        {}", alone.summary());
+            let all = ner_data::score(&samples, |t| extractor_spans(ling, t, Some(m)));
+            println!("  extractor:          {}", all.summary());
+        }
+        let rules = ner_data::score(&samples, |t| extractor_spans(ling, t, None));
+        println!("  rules alone:        {}", rules.summary());
+    }
 }

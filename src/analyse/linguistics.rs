@@ -90,6 +90,48 @@ impl Linguistics {
         self.entities.extract(self.analyzer.jieba(), title, body)
     }
 
+    /// Entities of an article extracted with `model` instead of the shipped one (`None`: the
+    /// rules that stand in for a model): for evaluating other models.
+    pub fn entities_with(
+        &self,
+        title: &str,
+        body: &str,
+        model: Option<&entities::model::Model>,
+    ) -> Vec<Entity> {
+        let text = format!("{}\n{body}", title.trim());
+        let text = text.strip_prefix('\n').unwrap_or(&text);
+        self.entities
+            .extract_with(self.analyzer.jieba(), text, model)
+    }
+
+    /// The canonical name for a name a user typed (`阿里` is filed under `阿里巴巴` when the
+    /// gazetteer says they are one entity); unknown names as typed. Uses the gazetteer and
+    /// rules only, so a search never parses the entity model.
+    pub fn canonical_entity(&self, name: &str) -> String {
+        let name = name.trim();
+        self.entities
+            .extract_with(self.analyzer.jieba(), name, None)
+            .into_iter()
+            .find(|e| e.mentions.iter().any(|m| m == name))
+            .map_or_else(|| name.to_string(), |e| e.name)
+    }
+
+    /// The entity model's input for `text`, exactly as extraction builds it: what `train_ner`
+    /// learns from.
+    pub fn model_input(&self, text: &str) -> entities::model::Prepared {
+        self.entities.model_input(self.analyzer.jieba(), text)
+    }
+
+    /// Entity spans of `text` (byte offsets) before grouping, extracted with `model` (or with
+    /// the rules that stand in for one): for evaluation on sentence-level corpora.
+    pub fn entity_spans(
+        &self,
+        text: &str,
+        model: Option<&entities::model::Model>,
+    ) -> Vec<(usize, usize, entities::EntityType)> {
+        self.entities.spans(self.analyzer.jieba(), text, model)
+    }
+
     /// The user entities this instance was built with (part of every document's fingerprint).
     pub fn user_entities(&self) -> &[UserEntity] {
         &self.user

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use super::ParseOptions;
 
 /// Bumped when parsing changes what a file turns into, so every file is re-parsed once.
-pub const PIPELINE_VERSION: u64 = 3;
+pub const PIPELINE_VERSION: u64 = 4;
 
 /// The settings of one run: each part by name, and their hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,10 +19,11 @@ pub struct Settings {
 }
 
 /// Names of the parts, in the order a reason lists them.
-const NAMES: [&str; 6] = [
+const NAMES: [&str; 7] = [
     "newsidx version",
     "pipeline version",
     "gazetteer",
+    "entity model",
     "entity file",
     "user dictionary",
     "default-tz",
@@ -34,6 +35,8 @@ impl Settings {
         for text in crate::analyse::entities::gazetteer_texts() {
             gazetteer = fnv1a(gazetteer, text.as_bytes());
         }
+        // Another entity model means other entities.
+        let model = fnv1a(0, crate::analyse::entities::model_file());
         let mut user = 0;
         for entity in parse.linguistics.user_entities() {
             user = fnv1a(user, entity.name.as_bytes());
@@ -52,6 +55,7 @@ impl Settings {
             crate::VERSION.to_string(),
             PIPELINE_VERSION.to_string(),
             format!("{gazetteer:016x}"),
+            format!("{model:016x}"),
             format!("{user:016x}"),
             format!("{words:016x}"),
             parse.read.default_offset.to_string(),

@@ -535,11 +535,8 @@ fn entity_names(name: &str, linguistics: &Linguistics) -> Vec<String> {
     let name = name.trim();
     let mut out: Vec<String> = Vec::new();
     for spelling in [name.to_string(), hanconv::t2s(name)] {
-        let canonical = linguistics
-            .entities("", &spelling)
-            .into_iter()
-            .find(|e| e.mentions.contains(&spelling))
-            .map_or_else(|| spelling.clone(), |e| e.name);
+        // Gazetteer and rules only: a search never parses the entity model.
+        let canonical = linguistics.canonical_entity(&spelling);
         for n in [canonical, spelling] {
             if !out.contains(&n) {
                 out.push(n);

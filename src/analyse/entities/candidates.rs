@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use jieba_rs::Jieba;
 
 use super::gazetteer::{Entry, Hit, Matcher};
+use super::model::{self, Hint, HintKind, Model, Prepared, Word};
 use super::rules::{self, Span};
 use super::{EntityType, Tok, is_han};
 
@@ -14,13 +15,15 @@ use super::{EntityType, Tok, is_han};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Source {
     Jieba = 0,
-    Latin = 1,
-    Speaker = 2,
-    Suffix = 3,
-    Title = 4,
-    Gazetteer = 5,
-    Rule = 6,
-    User = 7,
+    /// The trained sequence labeller (`model`).
+    Model = 1,
+    Latin = 2,
+    Speaker = 3,
+    Suffix = 4,
+    Title = 5,
+    Gazetteer = 6,
+    Rule = 7,
+    User = 8,
 }
 
 #[derive(Debug, Clone)]
@@ -320,6 +323,21 @@ impl<'a> Pass<'a> {
     /// Pattern rules; some read the candidates found so far. Returns the short names that
     /// listed companies' share names give (`远航股份` -> `远航`).
     pub fn rules(&self, cands: &mut Vec<Cand>) -> HashSet<&'a str> {
+        let short_names = self.anchored_rules(cands);
+        let speakers = rules::speakers(self.text, &self.toks);
+        cands.extend(
+            speakers
+                .into_iter()
+                .map(|s| Cand::from_span(s, Source::Speaker)),
+        );
+        short_names
+    }
+
+    /// The rules anchored on something other than jieba's name tags, which the model does not
+    /// replace: `·` names, bylines, stock codes, `App` names, `…股份` share names, news-brief
+    /// companies, and zones and facilities named after a place (`…自贸区`, `…邮轮母港`), a kind
+    /// of name the training corpora barely have. Returns the short names the share names give.
+    pub fn anchored_rules(&self, cands: &mut Vec<Cand>) -> HashSet<&'a str> {
         let (text, toks) = (self.text, &self.toks);
         let push = |cands: &mut Vec<Cand>, spans: Vec<Span>, source| {
             cands.extend(spans.into_iter().map(|s| Cand::from_span(s, source)));
@@ -342,12 +360,11 @@ impl<'a> Pass<'a> {
             .filter_map(|s| text.get(s.start..s.end)?.strip_suffix("股份"))
             .collect();
         push(cands, shares, Source::Rule);
+        push(cands, rules::brief_companies(text, toks), Source::Rule);
         let composite = rules::composite_places(toks, &place_edges(cands, true));
         push(cands, composite, Source::Rule);
         let facilities = rules::facility_places(toks, &place_edges(cands, false));
         push(cands, facilities, Source::Rule);
-        push(cands, rules::brief_companies(text, toks), Source::Rule);
-        push(cands, rules::speakers(text, toks), Source::Speaker);
         short_names
     }
 
@@ -419,6 +436,134 @@ impl<'a> Pass<'a> {
             })
             .collect()
     }
+}
+
+impl Pass<'_> {
+    /// The model's input: the text, jieba's words and the gazetteer's (and user's) hits as
+    /// hints, in char offsets.
+    pub fn model_input(&self) -> Prepared {
+        let char_at = char_offsets(self.text);
+        let at = |b: usize| char_at.get(b).copied().unwrap_or(0);
+        let words: Vec<Word> = self
+            .toks
+            .iter()
+            .map(|t| Word {
+                start: at(t.bs),
+                end: at(t.be),
+                tag: t.tag,
+            })
+            .collect();
+        let hints: Vec<Hint> = self
+            .hits
+            .iter()
+            .filter_map(|h| {
+                let kind = match self.entry(h)?.kind {
+                    EntityType::Per => HintKind::Per,
+                    EntityType::Loc => HintKind::Loc,
+                    EntityType::Org => HintKind::Org,
+                    EntityType::Product | EntityType::Work => HintKind::Other,
+                };
+                Some(Hint {
+                    start: at(h.start),
+                    end: at(h.end),
+                    kind,
+                })
+            })
+            .collect();
+        model::prepare(self.text, &words, &hints)
+    }
+
+    /// The model's people, places and organisations that pass `model_span_ok`. A span that is
+    /// a gazetteer name or alias as a whole takes the gazetteer's type and canonical name.
+    pub fn model(&self, m: &Model) -> Vec<Cand> {
+        let byte_at: Vec<usize> = self
+            .text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain(std::iter::once(self.text.len()))
+            .collect();
+        let mut cands = Vec::new();
+        for s in m.tag(&self.model_input()) {
+            let (Some(&start), Some(&end)) = (byte_at.get(s.start), byte_at.get(s.end)) else {
+                continue;
+            };
+            if !self.model_span_ok(start, end) {
+                continue;
+            }
+            let mut kind = match s.kind {
+                model::Kind::Per => EntityType::Per,
+                model::Kind::Loc => EntityType::Loc,
+                model::Kind::Org => EntityType::Org,
+            };
+            let entry = self.whole_entry(&self.text[start..end]);
+            if let Some(e) = entry {
+                kind = e.kind;
+            }
+            cands.push(Cand {
+                start,
+                end,
+                kind,
+                canonical: entry.map(|e| e.canonical.clone()),
+                source: Source::Model,
+                prefix_end: None,
+            });
+        }
+        cands
+    }
+
+    /// What the model may name: at least two characters (one is an abbreviation too ambiguous
+    /// to index), no Latin letters (Latin names are the Latin rules' job, with their own
+    /// typing), no quotes or title marks and only balanced brackets inside, and not an ordinary
+    /// dictionary word that jieba tags as something other than a name.
+    fn model_span_ok(&self, start: usize, end: usize) -> bool {
+        let name = &self.text[start..end];
+        if name.chars().count() < 2 || name.bytes().any(|b| b.is_ascii_alphabetic()) {
+            return false;
+        }
+        let (mut open, mut balanced) = (0i32, true);
+        for c in name.chars() {
+            match c {
+                '(' | '（' => open += 1,
+                ')' | '）' => {
+                    open -= 1;
+                    balanced &= open >= 0;
+                }
+                '《' | '》' | '【' | '】' | '“' | '”' | '"' | '\'' | '「' | '」' | '，' | '。'
+                | '、' | '：' | ':' | '；' | '！' | '？' => return false,
+                _ => {}
+            }
+        }
+        if !balanced || open != 0 {
+            return false;
+        }
+        let common_word = self
+            .toks
+            .binary_search_by_key(&start, |t| t.bs)
+            .ok()
+            .and_then(|i| self.toks.get(i))
+            .is_some_and(|t| t.be == end && !name_tag(t.tag) && self.jieba.has_word(t.word));
+        !common_word
+    }
+}
+
+/// jieba tags of proper nouns, abbreviations and foreign words.
+fn name_tag(tag: &str) -> bool {
+    tag.starts_with("nr") || tag.starts_with("ns") || matches!(tag, "nt" | "nz" | "j" | "eng" | "x")
+}
+
+/// Byte offset -> char index, for every byte offset of `text` and its end (offsets inside a
+/// character map to that character).
+fn char_offsets(text: &str) -> Vec<usize> {
+    let mut out = vec![0usize; text.len() + 1];
+    let mut ci = 0;
+    for (b, c) in text.char_indices() {
+        for slot in &mut out[b..b + c.len_utf8()] {
+            *slot = ci;
+        }
+        ci += 1;
+    }
+    out[text.len()] = ci;
+    out
 }
 
 /// The ends (or starts) of the places found so far.

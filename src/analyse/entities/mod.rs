@@ -1,6 +1,10 @@
-//! Named-entity extraction for Chinese news: gazetteer (Aho-Corasick), jieba POS tags with
-//! false-positive filters, and pattern rules (titles, bylines, organisation suffixes, speakers,
-//! transliterated and Latin-script names). One jieba `tag` pass and a few linear scans per article.
+//! Named-entity extraction for Chinese news: a trained character-level sequence labeller for
+//! people, places and organisations (`model`, shipped in `data/ner/model.bin`), the gazetteer
+//! (Aho-Corasick) for known names, aliases and canonical names, user entities (which always win),
+//! `《》` works, Latin-script product rules, and pattern rules anchored on something other than
+//! jieba's tags (bylines, `·` names, stock codes). One jieba `tag` pass per article feeds both the
+//! rules and the model. Without a loadable model, jieba's POS tags with false-positive filters
+//! and the suffix/speaker/place rules stand in for it.
 //!
 //! Stages, one file each: `candidates` (every source's candidate spans), `resolve` (one
 //! non-overlapping reading), `retype` (types of Latin names from context), `group` (canonical
@@ -9,9 +13,11 @@
 mod candidates;
 mod gazetteer;
 mod group;
+pub mod model;
 mod resolve;
 mod retype;
 mod rules;
+pub mod trainer;
 mod user;
 
 #[cfg(test)]
@@ -25,8 +31,28 @@ pub fn gazetteer_texts() -> impl Iterator<Item = &'static str> {
     gazetteer::files().iter().map(|(_, text)| *text)
 }
 
-use candidates::Pass;
+use candidates::{Cand, Pass};
 use gazetteer::Matcher;
+use std::sync::OnceLock;
+
+/// The shipped entity model (see the README's "Entity model" for its data and terms, and the
+/// `train_ner` example that regenerates it). Compiled in, parsed on first extraction only, so
+/// a process that never extracts (search) never parses it.
+const MODEL_FILE: &[u8] = include_bytes!("../../../data/ner/model.bin");
+
+/// The shipped model file's bytes: part of every document's fingerprint.
+pub fn model_file() -> &'static [u8] {
+    MODEL_FILE
+}
+
+/// The shipped model, parsed once; `None` if the file is empty or was trained with other
+/// features (the rules then stand in for it).
+pub fn shipped_model() -> Option<&'static model::Model> {
+    static MODEL: OnceLock<Option<model::Model>> = OnceLock::new();
+    MODEL
+        .get_or_init(|| model::Model::from_bytes(MODEL_FILE).ok())
+        .as_ref()
+}
 
 /// Kind of a named entity.
 #[derive(
@@ -159,31 +185,78 @@ impl EntityExtractor {
         }
         text.push_str(body);
         let text = text.as_str();
+        self.extract_with(jieba, text, shipped_model())
+    }
 
+    /// Entities of `text` with `model`, or with the rules that stand in for one. Looking up
+    /// what a user typed (`search --entity`) goes without: a search never parses the model.
+    pub fn extract_with(
+        &self,
+        jieba: &jieba_rs::Jieba,
+        text: &str,
+        model: Option<&model::Model>,
+    ) -> Vec<Entity> {
         let pass = Pass::new(text, jieba, &self.matcher);
-        let mut cands = pass.titles();
-        cands.extend(pass.gazetteer());
-        let mut known: Vec<(usize, usize)> = cands.iter().map(|c| (c.start, c.end)).collect();
-        let latin = pass.latin_spans();
-        cands.extend(pass.latin(&latin));
-        let short_names = pass.rules(&mut cands);
-        known.extend(latin.iter().map(|s| (s.start, s.end)));
-        known.extend(
-            pass.toks
-                .iter()
-                .filter(|t| short_names.contains(t.word))
-                .map(|t| (t.bs, t.be)),
-        );
-        cands.extend(pass.suffix_orgs(&known));
-        cands.extend(pass.jieba_tags());
-
-        let mut chosen = resolve::choose(text, cands, &pass.skip);
-        resolve::drop_qualifier_places(jieba, text, &pass.toks, &mut chosen);
-        retype::retype(&self.matcher, text, &mut chosen);
+        let chosen = self.choose(jieba, &pass, model);
         let is_place = |p: &str| {
             pass.whole_entry(p)
                 .is_some_and(|e| e.kind == EntityType::Loc)
         };
         group::group(text, chosen, is_place)
+    }
+
+    /// The entity spans of `text` (byte offsets, text order) before grouping, with `model` or
+    /// without one: for evaluation on sentence-level corpora.
+    pub fn spans(
+        &self,
+        jieba: &jieba_rs::Jieba,
+        text: &str,
+        model: Option<&model::Model>,
+    ) -> Vec<(usize, usize, EntityType)> {
+        let pass = Pass::new(text, jieba, &self.matcher);
+        self.choose(jieba, &pass, model)
+            .into_iter()
+            .map(|c| (c.start, c.end, c.kind))
+            .collect()
+    }
+
+    /// The model's input for `text` (jieba words and gazetteer hints), as `extract` builds it:
+    /// what the trainer learns from.
+    pub fn model_input(&self, jieba: &jieba_rs::Jieba, text: &str) -> model::Prepared {
+        Pass::new(text, jieba, &self.matcher).model_input()
+    }
+
+    /// Candidates from every source, then one non-overlapping reading with types from context.
+    fn choose(
+        &self,
+        jieba: &jieba_rs::Jieba,
+        pass: &Pass,
+        model: Option<&model::Model>,
+    ) -> Vec<Cand> {
+        let text = pass.text;
+        let mut cands = pass.titles();
+        cands.extend(pass.gazetteer());
+        let mut known: Vec<(usize, usize)> = cands.iter().map(|c| (c.start, c.end)).collect();
+        let latin = pass.latin_spans();
+        cands.extend(pass.latin(&latin));
+        if let Some(m) = model {
+            pass.anchored_rules(&mut cands);
+            cands.extend(pass.model(m));
+        } else {
+            let short_names = pass.rules(&mut cands);
+            known.extend(latin.iter().map(|s| (s.start, s.end)));
+            known.extend(
+                pass.toks
+                    .iter()
+                    .filter(|t| short_names.contains(t.word))
+                    .map(|t| (t.bs, t.be)),
+            );
+            cands.extend(pass.suffix_orgs(&known));
+            cands.extend(pass.jieba_tags());
+        }
+        let mut chosen = resolve::choose(text, cands, &pass.skip);
+        resolve::drop_qualifier_places(jieba, text, &pass.toks, &mut chosen);
+        retype::retype(&self.matcher, text, &mut chosen);
+        chosen
     }
 }

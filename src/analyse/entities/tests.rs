@@ -735,3 +735,69 @@ fn coordinated_names_share_a_category_and_letter_hyphen_terms() {
     assert!(rules::category_after_coord(" 和 Bar 恶意软件", 0));
     assert!(!rules::category_after_coord(" 和 Bar 表示", 0));
 }
+
+/// The entity model's spans of `text` (char offsets) as `type:surface`.
+fn model_spans(text: &str) -> Vec<String> {
+    let (j, ex) = shared();
+    let Some(m) = shipped_model() else {
+        return vec!["no model".to_string()];
+    };
+    let chars: Vec<char> = text.chars().collect();
+    m.tag(&ex.model_input(j, text))
+        .iter()
+        .map(|s| {
+            let surface: String = chars[s.start..s.end].iter().collect();
+            format!("{}:{surface}", s.kind.as_str())
+        })
+        .collect()
+}
+
+#[test]
+fn shipped_model_loads() {
+    let model = shipped_model().map(|m| m.feature_count());
+    assert!(model.is_some_and(|n| n > 100_000), "{model:?}");
+}
+
+#[test]
+fn model_tags_invented_sentences() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "记者王小明报道，星河科技公司总裁李大华昨天在杭州市表示，公司将扩大投资。",
+            &["PER:王小明", "ORG:星河科技公司", "PER:李大华", "LOC:杭州市"],
+        ),
+        // foreign names after titles
+        (
+            "德国总理施泰纳与法国总统杜博瓦在巴黎会面。",
+            &[
+                "LOC:德国",
+                "PER:施泰纳",
+                "LOC:法国",
+                "PER:杜博瓦",
+                "LOC:巴黎",
+            ],
+        ),
+        // a province directly followed by a city
+        (
+            "据新华社报道，国家发展和改革委员会副主任张建国在广东佛山调研。",
+            &[
+                "ORG:新华社",
+                "ORG:国家发展和改革委员会",
+                "PER:张建国",
+                "LOC:广东",
+                "LOC:佛山",
+            ],
+        ),
+        (
+            "青州市与白水县第一中学签署了协议，陈晓东出席。",
+            &["LOC:青州市", "ORG:白水县第一中学", "PER:陈晓东"],
+        ),
+        ("", &[]),
+        ("今天天气很好。", &[]),
+    ];
+    let wrong: Vec<String> = cases
+        .iter()
+        .filter(|(text, want)| model_spans(text) != *want)
+        .map(|(text, _)| format!("{text}: {:?}", model_spans(text)))
+        .collect();
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}

@@ -1,0 +1,1180 @@
+//! A character-level linear-chain entity tagger (PER, LOC, ORG) with BIOES labels, decoded by
+//! Viterbi, trained offline as an averaged perceptron (see `train`). Each character is described
+//! by hashed features: character n-grams in a window of two, character classes, the jieba word
+//! around it (boundary position, POS tag, the word itself), gazetteer hints per type, and
+//! hand-written lists of organisation/place suffixes and of titles and speech verbs that stand
+//! next to names. The model file is a compact sorted table of pruned, quantised weights.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
+
+/// Entity type the model predicts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Per = 0,
+    Loc = 1,
+    Org = 2,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Per, Kind::Loc, Kind::Org];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Per => "PER",
+            Kind::Loc => "LOC",
+            Kind::Org => "ORG",
+        }
+    }
+}
+
+/// What an outside list (gazetteer, user entities) says a span of text is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HintKind {
+    Per = 0,
+    Loc = 1,
+    Org = 2,
+    Other = 3,
+}
+
+/// A jieba word: char offsets `[start, end)` and its POS tag.
+#[derive(Debug, Clone)]
+pub struct Word<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub tag: &'a str,
+}
+
+/// A gazetteer hit: char offsets `[start, end)`.
+#[derive(Debug, Clone, Copy)]
+pub struct Hint {
+    pub start: usize,
+    pub end: usize,
+    pub kind: HintKind,
+}
+
+/// A predicted or gold entity: char offsets `[start, end)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub kind: Kind,
+}
+
+/// Labels: 0 = O, then B, I, E, S for each kind.
+pub const LABELS: usize = 13;
+const B: u8 = 0;
+const I: u8 = 1;
+const E: u8 = 2;
+const S: u8 = 3;
+
+fn label(kind: Kind, part: u8) -> u8 {
+    1 + kind as u8 * 4 + part
+}
+
+fn part_of(label: u8) -> Option<(Kind, u8)> {
+    let l = label.checked_sub(1)?;
+    let kind = *Kind::ALL.get(usize::from(l / 4))?;
+    Some((kind, l % 4))
+}
+
+/// BIOES labels of `n` characters carrying `spans` (spans must not overlap).
+pub fn spans_to_labels(n: usize, spans: &[Span]) -> Vec<u8> {
+    let mut out = vec![0u8; n];
+    for s in spans {
+        if s.start >= s.end || s.end > n {
+            continue;
+        }
+        if s.end - s.start == 1 {
+            out[s.start] = label(s.kind, S);
+            continue;
+        }
+        out[s.start] = label(s.kind, B);
+        for l in &mut out[s.start + 1..s.end - 1] {
+            *l = label(s.kind, I);
+        }
+        out[s.end - 1] = label(s.kind, E);
+    }
+    out
+}
+
+/// Entities of a (valid) BIOES label sequence.
+pub fn labels_to_spans(labels: &[u8]) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, Kind)> = None;
+    for (i, &l) in labels.iter().enumerate() {
+        match part_of(l) {
+            Some((k, S)) => out.push(Span {
+                start: i,
+                end: i + 1,
+                kind: k,
+            }),
+            Some((k, B)) => open = Some((i, k)),
+            Some((k, E)) => {
+                if let Some((st, ok)) = open.take()
+                    && ok == k
+                {
+                    out.push(Span {
+                        start: st,
+                        end: i + 1,
+                        kind: k,
+                    });
+                }
+            }
+            Some(_) => {}
+            None => open = None,
+        }
+    }
+    out
+}
+
+/// Whether label `b` may follow label `a` (BIOES grammar).
+fn allowed(a: u8, b: u8) -> bool {
+    let open = |l: u8| matches!(part_of(l), Some((_, B)) | Some((_, I)));
+    match (part_of(a), part_of(b)) {
+        (Some((ka, pa)), Some((kb, pb))) if pa == B || pa == I => ka == kb && (pb == I || pb == E),
+        (_, Some((_, pb))) => pb == B || pb == S,
+        (_, None) => !open(a),
+    }
+}
+
+fn may_start(l: u8) -> bool {
+    !matches!(part_of(l), Some((_, I)) | Some((_, E)))
+}
+
+fn may_end(l: u8) -> bool {
+    !matches!(part_of(l), Some((_, B)) | Some((_, I)))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text normalisation and character classes
+
+/// One character after NFKC, when NFKC keeps it one character (full-width digits and Latin,
+/// ideographic space), case kept. Offsets therefore never move.
+pub fn norm_char(c: char) -> char {
+    match c {
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        c if c.is_ascii() || ('\u{4e00}'..='\u{9fff}').contains(&c) => c,
+        c => {
+            use unicode_normalization::UnicodeNormalization;
+            let mut it = std::iter::once(c).nfkc();
+            match (it.next(), it.next()) {
+                (Some(n), None) => n,
+                _ => c,
+            }
+        }
+    }
+}
+
+/// `text` normalised character by character with `norm_char`, case kept: the same number of
+/// characters as the input.
+pub fn normalize(text: &str) -> String {
+    text.chars().map(norm_char).collect()
+}
+
+const HAN_NUMERALS: &str = "一二三四五六七八九十百千万亿零〇两";
+
+fn class(c: char) -> u8 {
+    match c {
+        'A'..='Z' => 1,
+        'a'..='z' => 2,
+        '0'..='9' => 3,
+        '·' | '•' | '・' | '‧' => 8,
+        c if c.is_whitespace() => 5,
+        c if HAN_NUMERALS.contains(c) => 7,
+        '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '\u{20000}'..='\u{2ebef}' => 0,
+        c if c.is_ascii_punctuation() || ('\u{3000}'..='\u{303f}').contains(&c) => 4,
+        '\u{2010}'..='\u{206f}' | '\u{ff00}'..='\u{ffef}' => 4,
+        _ => 6,
+    }
+}
+
+/// Character code for n-gram features: digits folded to `0`, letters lower-cased.
+fn gram_char(c: char) -> u64 {
+    match c {
+        '0'..='9' => u64::from('0'),
+        c => u64::from(c.to_ascii_lowercase()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Word lists
+
+/// Words that end organisation names.
+const ORG_SUFFIXES: &[&str] = &[
+    "公司",
+    "有限公司",
+    "集团",
+    "银行",
+    "大学",
+    "学院",
+    "学校",
+    "中学",
+    "小学",
+    "医院",
+    "研究所",
+    "研究院",
+    "研究中心",
+    "委员会",
+    "协会",
+    "学会",
+    "基金会",
+    "联合会",
+    "商会",
+    "工会",
+    "党",
+    "部",
+    "局",
+    "厅",
+    "署",
+    "院",
+    "所",
+    "会",
+    "处",
+    "办",
+    "委",
+    "中心",
+    "法院",
+    "检察院",
+    "政府",
+    "电视台",
+    "电台",
+    "报社",
+    "日报",
+    "晚报",
+    "出版社",
+    "俱乐部",
+    "队",
+    "军",
+    "组织",
+    "联盟",
+    "办事处",
+    "事务所",
+    "工作室",
+    "实验室",
+    "控股",
+    "科技",
+    "股份",
+    "交易所",
+    "航空",
+    "基金",
+    "证券",
+    "保险",
+    "实业",
+    "电子",
+    "汽车",
+    "网络",
+    "技术",
+    "传媒",
+    "影业",
+    "能源",
+    "制药",
+    "药业",
+    "酒店",
+    "新闻社",
+    "通讯社",
+    "议会",
+    "内阁",
+    "联合国",
+    "分行",
+    "支行",
+    "店",
+    "厂",
+    "社",
+];
+
+/// Words that end place names.
+const LOC_SUFFIXES: &[&str] = &[
+    "省",
+    "市",
+    "县",
+    "区",
+    "镇",
+    "乡",
+    "村",
+    "州",
+    "岛",
+    "山",
+    "河",
+    "江",
+    "湖",
+    "海",
+    "路",
+    "街",
+    "道",
+    "港",
+    "湾",
+    "峡",
+    "洲",
+    "半岛",
+    "自治区",
+    "自治州",
+    "特区",
+    "地区",
+    "新区",
+    "开发区",
+    "高新区",
+    "机场",
+    "广场",
+    "大桥",
+    "公园",
+    "车站",
+    "站",
+    "国",
+    "盟",
+    "旗",
+    "城",
+    "庄",
+    "府",
+];
+
+/// Titles and roles that stand next to a person's name.
+const TITLES: &[&str] = &[
+    "总理",
+    "首相",
+    "总统",
+    "副总统",
+    "部长",
+    "外长",
+    "国务卿",
+    "主席",
+    "副主席",
+    "书记",
+    "总书记",
+    "省长",
+    "市长",
+    "县长",
+    "镇长",
+    "区长",
+    "局长",
+    "厅长",
+    "处长",
+    "主任",
+    "委员",
+    "代表",
+    "议员",
+    "议长",
+    "大使",
+    "领事",
+    "发言人",
+    "记者",
+    "通讯员",
+    "编辑",
+    "主编",
+    "董事长",
+    "总裁",
+    "总经理",
+    "经理",
+    "ceo",
+    "cfo",
+    "cto",
+    "coo",
+    "创始人",
+    "合伙人",
+    "董事",
+    "行长",
+    "院长",
+    "校长",
+    "教授",
+    "研究员",
+    "博士",
+    "医生",
+    "律师",
+    "法官",
+    "将军",
+    "司令",
+    "上将",
+    "中将",
+    "少将",
+    "教练",
+    "主教练",
+    "队长",
+    "球员",
+    "选手",
+    "运动员",
+    "演员",
+    "导演",
+    "歌手",
+    "作家",
+    "先生",
+    "女士",
+    "小姐",
+    "老师",
+    "同志",
+    "国王",
+    "女王",
+    "王子",
+    "公主",
+    "总督",
+    "首席执行官",
+    "分析师",
+    "经济学家",
+    "科学家",
+    "专家",
+    "负责人",
+    "副总裁",
+    "总监",
+    "主持人",
+    "摄影",
+    "报道",
+];
+
+/// Verbs of saying that follow a speaker's name.
+const SAY_VERBS: &[&str] = &[
+    "说", "表示", "称", "指出", "认为", "介绍", "强调", "透露", "告诉", "回忆", "坦言", "问", "答",
+    "笑", "曾", "等人",
+];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ListKind {
+    OrgSuffix = 1,
+    LocSuffix = 2,
+    Title = 3,
+    Say = 4,
+}
+
+struct Lexicon {
+    ac: AhoCorasick,
+    /// pattern index -> (list, hash of the word, length in chars)
+    pats: Vec<(ListKind, u64, usize)>,
+}
+
+fn lexicon() -> &'static Lexicon {
+    static LEX: OnceLock<Lexicon> = OnceLock::new();
+    LEX.get_or_init(|| {
+        let mut words: Vec<&str> = Vec::new();
+        let mut pats = Vec::new();
+        for (list, kind) in [
+            (ORG_SUFFIXES, ListKind::OrgSuffix),
+            (LOC_SUFFIXES, ListKind::LocSuffix),
+            (TITLES, ListKind::Title),
+            (SAY_VERBS, ListKind::Say),
+        ] {
+            for w in list {
+                words.push(w);
+                pats.push((kind, str_hash(w), w.chars().count()));
+            }
+        }
+        // Overlapping search needs the standard match kind; built from constants, so it
+        // cannot fail, but an empty automaton is the harmless fallback.
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(&words)
+            .or_else(|_| AhoCorasick::new(std::iter::empty::<&str>()))
+            .unwrap_or_else(|_| unreachable!("an empty automaton always builds"));
+        Lexicon { ac, pats }
+    })
+}
+
+/// Fingerprint of everything the features depend on besides the weights: a model trained with
+/// other lists or templates is refused at load time.
+fn feature_fingerprint() -> u64 {
+    let mut h = mix(0, FEATURE_VERSION);
+    for list in [ORG_SUFFIXES, LOC_SUFFIXES, TITLES, SAY_VERBS] {
+        for w in list {
+            h = mix(h, str_hash(w));
+        }
+        h = mix(h, 0xff);
+    }
+    h = mix(h, str_hash(HAN_NUMERALS));
+    finish(h)
+}
+
+const FEATURE_VERSION: u64 = 5;
+
+// ---------------------------------------------------------------------------------------------
+// Hashing
+
+#[inline]
+fn mix(h: u64, v: u64) -> u64 {
+    (h ^ v).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(31)
+}
+
+#[inline]
+fn finish(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+fn str_hash(s: &str) -> u64 {
+    let mut h = 0x51_7cc1_b727_220a;
+    for c in s.chars() {
+        h = mix(h, u64::from(c));
+    }
+    finish(h)
+}
+
+/// Hasher for keys that are already well-mixed hashes.
+#[derive(Default, Clone, Copy)]
+pub struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = mix(self.0, u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+pub type FeatureMap<V> = HashMap<u64, V, BuildHasherDefault<PassThrough>>;
+
+// ---------------------------------------------------------------------------------------------
+// Prepared input and features
+
+/// Per-character facts of one text, computed once before scoring.
+pub struct Prepared {
+    chars: Vec<char>,
+    classes: Vec<u8>,
+    /// word position (0 B, 1 M, 2 E, 3 S, 4 none) and word length (capped)
+    wpos: Vec<(u8, u8)>,
+    /// hash of the POS tag of the word at, before, after the character
+    pos: Vec<[u64; 3]>,
+    /// hash of the word itself, of the word before and of the word after (0 for long words)
+    word: Vec<[u64; 3]>,
+    /// per hint kind: 0 none, 1 B, 2 M, 3 E, 4 S
+    hints: Vec<[u8; 4]>,
+    /// hash of the list word covering the character together with the position in it
+    list_at: Vec<u64>,
+    /// hash of a title/say word ending just before / starting just after
+    title_before: Vec<u64>,
+    title_after: Vec<u64>,
+}
+
+impl Prepared {
+    pub fn len(&self) -> usize {
+        self.chars.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.chars.is_empty()
+    }
+}
+
+fn bmes(i: usize, start: usize, end: usize) -> u8 {
+    match (i == start, i + 1 == end) {
+        (true, true) => 3,
+        (true, false) => 0,
+        (false, true) => 2,
+        (false, false) => 1,
+    }
+}
+
+/// Facts of `text` (any text; it is normalised here), its jieba words and its hints. Words and
+/// hints use char offsets into `text`; out-of-range ones are ignored.
+pub fn prepare(text: &str, words: &[Word], hints: &[Hint]) -> Prepared {
+    let chars: Vec<char> = text.chars().map(norm_char).collect();
+    let n = chars.len();
+    let classes = chars.iter().map(|&c| class(c)).collect();
+    let (wpos, pos, word) = word_facts(&chars, words);
+    let mut hint_codes = vec![[0u8; 4]; n];
+    for h in hints {
+        if h.start >= h.end || h.end > n {
+            continue;
+        }
+        for (i, codes) in hint_codes.iter_mut().enumerate().take(h.end).skip(h.start) {
+            let k = h.kind as usize;
+            // the longest hint of a kind wins: a later shorter one does not overwrite
+            if codes[k] == 0 {
+                codes[k] = 1 + bmes(i, h.start, h.end);
+            }
+        }
+    }
+    let (list_at, title_before, title_after) = list_facts(&chars);
+    Prepared {
+        chars,
+        classes,
+        wpos,
+        pos,
+        word,
+        hints: hint_codes,
+        list_at,
+        title_before,
+        title_after,
+    }
+}
+
+type WordFacts = (Vec<(u8, u8)>, Vec<[u64; 3]>, Vec<[u64; 3]>);
+
+fn word_facts(chars: &[char], words: &[Word]) -> WordFacts {
+    let n = chars.len();
+    let mut wpos = vec![(4u8, 0u8); n];
+    let mut pos = vec![[0u64; 3]; n];
+    let mut word = vec![[0u64; 3]; n];
+    let valid: Vec<&Word> = words
+        .iter()
+        .filter(|w| w.start < w.end && w.end <= n)
+        .collect();
+    let ident = |w: &Word| -> u64 {
+        if w.end - w.start > 4 {
+            return 3;
+        }
+        let mut h = 7;
+        for &c in &chars[w.start..w.end] {
+            h = mix(h, gram_char(c));
+        }
+        finish(h)
+    };
+    let idents: Vec<u64> = valid.iter().map(|w| ident(w)).collect();
+    for (wi, w) in valid.iter().enumerate() {
+        let tag = str_hash(w.tag);
+        let before = wi
+            .checked_sub(1)
+            .and_then(|j| valid.get(j))
+            .map_or(1, |p| str_hash(p.tag));
+        let after = valid.get(wi + 1).map_or(2, |p| str_hash(p.tag));
+        let len = w.end - w.start;
+        let prev = wi.checked_sub(1).map_or(1, |j| idents[j]);
+        let next = idents.get(wi + 1).copied().unwrap_or(2);
+        for i in w.start..w.end {
+            wpos[i] = (bmes(i, w.start, w.end), len.min(5) as u8);
+            pos[i] = [tag, before, after];
+            word[i] = [idents[wi], prev, next];
+        }
+    }
+    (wpos, pos, word)
+}
+
+fn list_facts(chars: &[char]) -> (Vec<u64>, Vec<u64>, Vec<u64>) {
+    let n = chars.len();
+    let lower: String = chars.iter().map(|c| c.to_ascii_lowercase()).collect();
+    // byte offset -> char index
+    let mut char_at = vec![0usize; lower.len() + 1];
+    for (ci, (bi, _)) in lower.char_indices().enumerate() {
+        char_at[bi] = ci;
+    }
+    char_at[lower.len()] = n;
+    let mut list_at = vec![0u64; n];
+    let mut list_len = vec![0usize; n];
+    let mut title_before = vec![0u64; n];
+    let mut title_after = vec![0u64; n];
+    let lex = lexicon();
+    for m in lex.ac.find_overlapping_iter(&lower) {
+        let Some(&(kind, h, len)) = lex.pats.get(m.pattern().as_usize()) else {
+            continue;
+        };
+        let (s, e) = (char_at[m.start()], char_at[m.end()]);
+        match kind {
+            ListKind::OrgSuffix | ListKind::LocSuffix => {
+                for i in s..e {
+                    if len > list_len[i] {
+                        list_len[i] = len;
+                        list_at[i] = mix(mix(h, kind as u64), u64::from(bmes(i, s, e)));
+                    }
+                }
+            }
+            ListKind::Title | ListKind::Say => {
+                if e < n && title_before[e] == 0 {
+                    title_before[e] = mix(h, kind as u64);
+                }
+                if s > 0 && title_after[s - 1] == 0 {
+                    title_after[s - 1] = mix(h, kind as u64);
+                }
+            }
+        }
+    }
+    (list_at, title_before, title_after)
+}
+
+/// Feature hashes of character `i` of `p`, appended to `out`.
+pub fn features(p: &Prepared, i: usize, out: &mut Vec<u64>) {
+    let n = p.chars.len();
+    let c = |k: isize| -> u64 {
+        let j = i as isize + k;
+        if j < 0 {
+            1
+        } else if j as usize >= n {
+            2
+        } else {
+            gram_char(p.chars[j as usize])
+        }
+    };
+    let cls = |k: isize| -> u64 {
+        let j = i as isize + k;
+        if j < 0 || j as usize >= n {
+            9
+        } else {
+            u64::from(p.classes[j as usize])
+        }
+    };
+    let f = |t: u64, v: &[u64]| -> u64 {
+        let mut h = mix(0x1234_5678, t);
+        for &x in v {
+            h = mix(h, x);
+        }
+        finish(h)
+    };
+    out.push(f(0, &[]));
+    for k in -2..=2 {
+        out.push(f(1 + (k + 2) as u64, &[c(k)]));
+    }
+    for k in -2..=1 {
+        out.push(f(6 + (k + 2) as u64, &[c(k), c(k + 1)]));
+    }
+    out.push(f(10, &[c(-1), c(0), c(1)]));
+    out.push(f(11, &[cls(-1), cls(0), cls(1)]));
+    out.push(f(12, &[cls(-2), cls(-1), cls(0), cls(1), cls(2)]));
+    let (wp, wl) = p.wpos[i];
+    let [tag, before, after] = p.pos[i];
+    out.push(f(13, &[u64::from(wp), tag]));
+    out.push(f(14, &[u64::from(wp), u64::from(wl), tag]));
+    let [w0, wprev, wnext] = p.word[i];
+    if w0 != 0 {
+        out.push(f(15, &[u64::from(wp), w0]));
+        out.push(f(37, &[u64::from(wp), wprev]));
+        out.push(f(38, &[u64::from(wp), wnext]));
+    }
+    out.push(f(16, &[u64::from(wp), tag, before]));
+    out.push(f(17, &[u64::from(wp), tag, after]));
+    out.push(f(18, &[u64::from(wp), c(0)]));
+    let hint = |j: isize| -> [u8; 4] {
+        if j < 0 || j as usize >= n {
+            [0; 4]
+        } else {
+            p.hints[j as usize]
+        }
+    };
+    let (hp, h0, hn) = (hint(i as isize - 1), hint(i as isize), hint(i as isize + 1));
+    for k in 0..4 {
+        if h0[k] != 0 {
+            out.push(f(20 + k as u64, &[u64::from(h0[k])]));
+            out.push(f(24 + k as u64, &[u64::from(h0[k]), u64::from(wp)]));
+        }
+        if hp[k] != 0 || hn[k] != 0 {
+            out.push(f(
+                28 + k as u64,
+                &[u64::from(hp[k]), u64::from(h0[k]), u64::from(hn[k])],
+            ));
+        }
+    }
+    if p.list_at[i] != 0 {
+        out.push(f(32, &[p.list_at[i]]));
+    }
+    if p.title_before[i] != 0 {
+        out.push(f(33, &[p.title_before[i]]));
+        out.push(f(34, &[p.title_before[i], c(0)]));
+    }
+    if p.title_after[i] != 0 {
+        out.push(f(35, &[p.title_after[i]]));
+    }
+    if i + 1 < n && p.list_at[i + 1] != 0 {
+        out.push(f(36, &[p.list_at[i + 1]]));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoding
+
+/// Best label sequence for per-character emission scores, with transition and start scores,
+/// under the BIOES grammar.
+pub fn viterbi(em: &[[i32; LABELS]], trans: &[[i32; LABELS]; LABELS]) -> Vec<u8> {
+    let n = em.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    const NEG: i64 = i64::MIN / 4;
+    let mut score = [NEG; LABELS];
+    for (l, (s, e)) in score.iter_mut().zip(em[0]).enumerate() {
+        if may_start(l as u8) {
+            *s = i64::from(e);
+        }
+    }
+    let preds = predecessors();
+    let mut back = vec![[0u8; LABELS]; n];
+    for i in 1..n {
+        let mut next = [NEG; LABELS];
+        for (b, (list, count)) in preds.iter().enumerate() {
+            let mut best = (NEG, 0u8);
+            for &a in &list[..*count] {
+                let a = usize::from(a);
+                let s = score[a] + i64::from(trans[a][b]);
+                if s > best.0 {
+                    best = (s, a as u8);
+                }
+            }
+            if best.0 > NEG / 2 {
+                next[b] = best.0 + i64::from(em[i][b]);
+                back[i][b] = best.1;
+            }
+        }
+        score = next;
+    }
+    let mut last = 0u8;
+    let mut best = NEG;
+    for (l, &s) in score.iter().enumerate() {
+        if may_end(l as u8) && s > best {
+            best = s;
+            last = l as u8;
+        }
+    }
+    let mut out = vec![0u8; n];
+    out[n - 1] = last;
+    for i in (1..n).rev() {
+        out[i - 1] = back[i][usize::from(out[i])];
+    }
+    out
+}
+
+/// For each label, the labels that may precede it (and how many there are).
+fn predecessors() -> [([u8; LABELS], usize); LABELS] {
+    let mut t = [([0u8; LABELS], 0usize); LABELS];
+    for (b, (list, count)) in t.iter_mut().enumerate() {
+        for a in 0..LABELS {
+            if allowed(a as u8, b as u8) {
+                list[*count] = a as u8;
+                *count += 1;
+            }
+        }
+    }
+    t
+}
+
+// ---------------------------------------------------------------------------------------------
+// The model
+
+/// Why a model file was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ModelError {
+    #[error("not an entity model file (bad magic)")]
+    BadMagic,
+    #[error("entity model file truncated in {0}")]
+    Truncated(&'static str),
+    #[error(
+        "entity model was trained with other features ({file:016x}, this build {code:016x}); retrain it with the train_ner example"
+    )]
+    FeatureMismatch { file: u64, code: u64 },
+}
+
+const MAGIC: &[u8; 8] = b"NXNER\x00\x01\x00";
+
+/// One slot of the weight table: a feature hash (0 = empty) and its weights, side by side so a
+/// lookup touches one cache line.
+#[derive(Clone, Copy)]
+struct Slot {
+    key: u64,
+    w: [i16; LABELS],
+}
+
+/// Open-addressing table from feature hash to weights (linear probing, load at most 3/4).
+struct Table {
+    slots: Vec<Slot>,
+    len: usize,
+}
+
+impl Table {
+    fn with_rows(rows: &[(u64, [i16; LABELS])]) -> Self {
+        let cap = (rows.len() * 4 / 3).max(16);
+        let mut t = Table {
+            slots: vec![
+                Slot {
+                    key: 0,
+                    w: [0; LABELS]
+                };
+                cap
+            ],
+            len: 0,
+        };
+        for (k, w) in rows {
+            t.insert(*k, *w);
+        }
+        t
+    }
+
+    #[inline]
+    fn home(&self, key: u64) -> usize {
+        ((u128::from(key) * self.slots.len() as u128) >> 64) as usize
+    }
+
+    fn insert(&mut self, key: u64, w: [i16; LABELS]) {
+        let key = key.max(1);
+        let mut i = self.home(key);
+        loop {
+            let slot = &mut self.slots[i];
+            if slot.key == 0 || slot.key == key {
+                if slot.key == 0 {
+                    self.len += 1;
+                }
+                *slot = Slot { key, w };
+                return;
+            }
+            i = if i + 1 == self.slots.len() { 0 } else { i + 1 };
+        }
+    }
+
+    /// The home slot of `key` and the key stored there: the load `get_from` then needs.
+    #[inline]
+    fn first_key(&self, key: u64) -> (usize, u64) {
+        let i = self.home(key.max(1));
+        (i, self.slots[i].key)
+    }
+
+    /// `get`, starting from what `first_key` read.
+    #[inline]
+    fn get_from(&self, key: u64, home: usize, stored: u64) -> Option<&[i16; LABELS]> {
+        let key = key.max(1);
+        if stored == key {
+            return Some(&self.slots[home].w);
+        }
+        if stored == 0 {
+            return None;
+        }
+        self.get(key)
+    }
+
+    #[inline]
+    fn get(&self, key: u64) -> Option<&[i16; LABELS]> {
+        let key = key.max(1);
+        let mut i = self.home(key);
+        loop {
+            let slot = &self.slots[i];
+            if slot.key == key {
+                return Some(&slot.w);
+            }
+            if slot.key == 0 {
+                return None;
+            }
+            i = if i + 1 == self.slots.len() { 0 } else { i + 1 };
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Slot> {
+        self.slots.iter().filter(|s| s.key != 0)
+    }
+}
+
+/// A trained model: quantised weights per feature and label, and transition scores.
+pub struct Model {
+    table: Table,
+    trans: [[i32; LABELS]; LABELS],
+}
+
+impl Model {
+    /// A model from quantised rows (`(feature, weights per label)`) and transitions.
+    pub fn from_parts(rows: Vec<(u64, [i16; LABELS])>, trans: [[i32; LABELS]; LABELS]) -> Self {
+        Model {
+            table: Table::with_rows(&rows),
+            trans,
+        }
+    }
+
+    pub fn feature_count(&self) -> usize {
+        self.table.len
+    }
+
+    /// The same model without weights smaller than `min` (quantised units), and without the
+    /// features left with none.
+    pub fn pruned(&self, min: i16) -> Model {
+        let mut rows: Vec<(u64, [i16; LABELS])> = Vec::new();
+        for s in self.table.iter() {
+            let mut w = s.w;
+            for x in w.iter_mut() {
+                if x.unsigned_abs() < min.unsigned_abs() {
+                    *x = 0;
+                }
+            }
+            if w.iter().any(|x| *x != 0) {
+                rows.push((s.key, w));
+            }
+        }
+        rows.sort_unstable_by_key(|r| r.0);
+        Model::from_parts(rows, self.trans)
+    }
+
+    /// Emission scores of each character.
+    ///
+    /// Almost all of the time goes into waiting for table slots, which are spread over tens
+    /// of megabytes. So the slots of all of a character's features are first read in one
+    /// loop of independent loads (the processor overlaps their cache misses), and only then
+    /// compared and summed, from cache.
+    pub fn emissions(&self, p: &Prepared) -> Vec<[i32; LABELS]> {
+        let mut feats = Vec::with_capacity(64);
+        let mut homes: Vec<(usize, u64)> = Vec::with_capacity(64);
+        let mut em = vec![[0i32; LABELS]; p.len()];
+        for (i, e) in em.iter_mut().enumerate() {
+            feats.clear();
+            features(p, i, &mut feats);
+            homes.clear();
+            homes.extend(feats.iter().map(|&f| self.table.first_key(f)));
+            for (&f, &(home, key)) in feats.iter().zip(&homes) {
+                if let Some(w) = self.table.get_from(f, home, key) {
+                    for (s, w) in e.iter_mut().zip(w) {
+                        *s += i32::from(*w);
+                    }
+                }
+            }
+        }
+        em
+    }
+
+    /// Entities of a prepared text.
+    pub fn tag(&self, p: &Prepared) -> Vec<Span> {
+        labels_to_spans(&viterbi(&self.emissions(p), &self.trans))
+    }
+
+    /// The model file: magic, feature fingerprint, transitions, then rows sorted by feature,
+    /// each `key u64, label mask u16, one i16 per set bit` (little endian).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut keys: Vec<(u64, [i16; LABELS])> = self.table.iter().map(|s| (s.key, s.w)).collect();
+        keys.sort_unstable_by_key(|k| k.0);
+        let mut out = Vec::with_capacity(16 + keys.len() * 16);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&feature_fingerprint().to_le_bytes());
+        for row in &self.trans {
+            for v in row {
+                out.extend_from_slice(&v.to_le_bytes());
+            }
+        }
+        out.extend_from_slice(&(keys.len() as u64).to_le_bytes());
+        for (k, row) in keys {
+            let mask = row
+                .iter()
+                .enumerate()
+                .filter(|(_, w)| **w != 0)
+                .fold(0u16, |m, (l, _)| m | (1 << l));
+            out.extend_from_slice(&k.to_le_bytes());
+            out.extend_from_slice(&mask.to_le_bytes());
+            for w in row.iter().filter(|w| **w != 0) {
+                out.extend_from_slice(&w.to_le_bytes());
+            }
+        }
+        out
+    }
+
+    /// Reads a model file written by `to_bytes`.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, ModelError> {
+        let mut r = Reader { b: bytes, at: 0 };
+        if r.take(8, "header")? != MAGIC {
+            return Err(ModelError::BadMagic);
+        }
+        let file = r.u64("header")?;
+        let code = feature_fingerprint();
+        if file != code {
+            return Err(ModelError::FeatureMismatch { file, code });
+        }
+        let mut trans = [[0i32; LABELS]; LABELS];
+        for row in trans.iter_mut() {
+            for v in row.iter_mut() {
+                *v = i32::from_le_bytes(r.array("transitions")?);
+            }
+        }
+        let count = r.u64("row count")? as usize;
+        let mut rows = Vec::with_capacity(count.min(bytes.len() / 12));
+        for _ in 0..count {
+            let key = r.u64("rows")?;
+            let mask = u16::from_le_bytes(r.array("rows")?);
+            let mut row = [0i16; LABELS];
+            for (l, w) in row.iter_mut().enumerate() {
+                if mask & (1 << l) != 0 {
+                    *w = i16::from_le_bytes(r.array("rows")?);
+                }
+            }
+            rows.push((key, row));
+        }
+        Ok(Model::from_parts(rows, trans))
+    }
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], ModelError> {
+        let end = self.at.checked_add(n).ok_or(ModelError::Truncated(what))?;
+        let s = self
+            .b
+            .get(self.at..end)
+            .ok_or(ModelError::Truncated(what))?;
+        self.at = end;
+        Ok(s)
+    }
+
+    fn array<const N: usize>(&mut self, what: &'static str) -> Result<[u8; N], ModelError> {
+        let s = self.take(N, what)?;
+        let mut a = [0u8; N];
+        a.copy_from_slice(s);
+        Ok(a)
+    }
+
+    fn u64(&mut self, what: &'static str) -> Result<u64, ModelError> {
+        Ok(u64::from_le_bytes(self.array(what)?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(start: usize, end: usize, kind: Kind) -> Span {
+        Span { start, end, kind }
+    }
+
+    #[test]
+    fn labels_round_trip_through_bioes() {
+        let spans = vec![
+            span(0, 1, Kind::Per),
+            span(2, 5, Kind::Org),
+            span(5, 7, Kind::Loc),
+        ];
+        let labels = spans_to_labels(8, &spans);
+        assert_eq!(labels, vec![4, 0, 9, 10, 11, 5, 7, 0]);
+        assert_eq!(labels_to_spans(&labels), spans);
+    }
+
+    #[test]
+    fn viterbi_keeps_the_bioes_grammar() {
+        // emissions alone would say I-PER, O, E-LOC: not a valid sequence
+        let mut em = vec![[0i32; LABELS]; 3];
+        em[0][2] = 10;
+        em[1][0] = 10;
+        em[2][7] = 10;
+        let labels = viterbi(&em, &[[0; LABELS]; LABELS]);
+        assert!(labels_to_spans(&labels).iter().all(|s| s.end <= 3));
+        assert!(may_start(labels[0]) && may_end(labels[2]));
+        for w in labels.windows(2) {
+            assert!(allowed(w[0], w[1]), "{labels:?}");
+        }
+    }
+
+    #[test]
+    fn bad_model_files_are_errors_not_panics() {
+        assert_eq!(
+            Model::from_bytes(b"").err(),
+            Some(ModelError::Truncated("header"))
+        );
+        assert_eq!(
+            Model::from_bytes(b"NOTAMODEL0000000").err(),
+            Some(ModelError::BadMagic)
+        );
+        let model = Model::from_parts(vec![(42, [1; LABELS])], [[0; LABELS]; LABELS]);
+        let bytes = model.to_bytes();
+        assert_eq!(Model::from_bytes(&bytes).map(|m| m.feature_count()), Ok(1));
+        let cut = &bytes[..bytes.len() - 3];
+        assert_eq!(
+            Model::from_bytes(cut).err(),
+            Some(ModelError::Truncated("rows"))
+        );
+        let mut other = bytes.clone();
+        other[8] ^= 1;
+        assert!(matches!(
+            Model::from_bytes(&other),
+            Err(ModelError::FeatureMismatch { .. })
+        ));
+    }
+
+    #[test]
+    fn normalisation_keeps_offsets() {
+        assert_eq!(normalize("１９９７年ＡＢＣ　北京"), "1997年ABC 北京");
+        assert_eq!(normalize("㈱x").chars().count(), 2);
+    }
+}
