@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use newsidx::analyse::entities::EntityType;
 use newsidx::ingest::{MaxDelete, Wait};
@@ -53,6 +53,8 @@ pub enum Command {
     /// What the index holds: documents, publication range, sources, months, categories, size
     /// on disk and the last ingest.
     Stats(StatsArgs),
+    /// Serve a web page for browsing the index, and its JSON API (loopback by default).
+    Serve(ServeArgs),
 }
 
 /// The query language, shown by `newsidx search --help`.
@@ -306,6 +308,16 @@ pub struct EntitiesArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub index: IndexArg,
+    /// Address to listen on; port 0 picks a free port. Anything but loopback exposes the
+    /// archive to the network.
+    #[arg(long, default_value = "127.0.0.1:7700", value_name = "ADDR")]
+    pub addr: std::net::SocketAddr,
+}
+
+#[derive(Debug, Args)]
 pub struct InspectArgs {
     /// Files to parse.
     #[arg(required = true)]
@@ -315,49 +327,11 @@ pub struct InspectArgs {
 }
 
 fn parse_day(text: &str) -> Result<NaiveDate, String> {
-    let day = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("expected a day as YYYY-MM-DD, found '{text}'"))?;
-    supported(day).map(|_| day)
+    newsidx::years::parse_day(text)
 }
 
-/// Dates the index can hold; asking for others is a mistake worth saying so.
-fn supported(day: NaiveDate) -> Result<(), String> {
-    newsidx::years::supported_year(day.year())
-}
-
-/// `2021`, `2021-09` or `2021-09-17` as its first and last day.
 fn parse_period(text: &str) -> Result<(NaiveDate, NaiveDate), String> {
-    let (first, last) = period_days(text)?;
-    supported(first)?;
-    supported(last)?;
-    Ok((first, last))
-}
-
-fn period_days(text: &str) -> Result<(NaiveDate, NaiveDate), String> {
-    let err =
-        || format!("expected a year, month or day (2021, 2021-09, 2021-09-17), found '{text}'");
-    let parts: Vec<&str> = text.trim().split('-').collect();
-    let num = |s: &str| s.parse::<u32>().map_err(|_| err());
-    let year = i32::try_from(num(parts.first().copied().unwrap_or(""))?).map_err(|_| err())?;
-    let day = |m: u32, d: u32| NaiveDate::from_ymd_opt(year, m, d).ok_or_else(err);
-    match parts.len() {
-        1 => Ok((day(1, 1)?, day(12, 31)?)),
-        2 => {
-            let month = num(parts[1])?;
-            let first = day(month, 1)?;
-            let next = if month == 12 {
-                NaiveDate::from_ymd_opt(year + 1, 1, 1)
-            } else {
-                day(month + 1, 1).ok()
-            };
-            Ok((first, next.and_then(|n| n.pred_opt()).ok_or_else(err)?))
-        }
-        3 => {
-            let d = day(num(parts[1])?, num(parts[2])?)?;
-            Ok((d, d))
-        }
-        _ => Err(err()),
-    }
+    newsidx::years::parse_period(text)
 }
 
 /// `50%` (a share of the indexed documents, 0-100) or `1000` (a count).

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use cli::{
     Cli, Command, EntitiesArgs, IngestArgs, InspectArgs, LogFormat, ParseArgs, SearchArgs,
-    StatsArgs, exit,
+    ServeArgs, StatsArgs, exit,
 };
 use newsidx::analyse::Linguistics;
 use newsidx::error::Error;
@@ -31,6 +31,7 @@ fn main() -> ExitCode {
         Command::Entities(args) => entities(args),
         Command::Inspect(args) => inspect(args),
         Command::Stats(args) => stats(args),
+        Command::Serve(args) => serve(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -213,6 +214,22 @@ fn stats(args: StatsArgs) -> Result<u8, Error> {
     } else {
         write!(out, "{}", render::stats_text(&stats))
     };
+    Ok(exit::OK)
+}
+
+/// Serves until killed; the first stdout line says where (tests read the port from it).
+fn serve(args: ServeArgs) -> Result<u8, Error> {
+    let searcher = searcher(&args.index.index)?;
+    let index = args.index.index.clone();
+    newsidx::serve::run(searcher, index, args.addr, |addr| {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(
+            out,
+            "newsidx: serving {} at http://{addr}/",
+            render::terminal_safe(&args.index.index.display().to_string())
+        );
+        let _ = out.flush();
+    })?;
     Ok(exit::OK)
 }
 

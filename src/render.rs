@@ -6,10 +6,13 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
+use crate::analyse::TextField;
 use crate::ingest::{Event, IngestReport};
+use crate::search::article::{Mark, Segment, StoredArticle, segments};
 use crate::search::facets::FacetValue;
 use crate::search::snippet::Snippet;
 use crate::search::stats::Stats;
+use crate::search::timeline::Timeline;
 use crate::search::{EntityCounts, Facets, Hit, SearchResults};
 
 /// Replaces control characters (C0, DEL, C1) and bidirectional overrides with U+FFFD, and line
@@ -333,6 +336,7 @@ pub fn facets_json(facets: &Facets) -> Value {
 
 fn hit_json(hit: &Hit) -> Value {
     json!({
+        "id": hit.id,
         "path": hit.path,
         "title": hit.title,
         "published": hit.published.map(|d| d.to_rfc3339()),
@@ -345,6 +349,57 @@ fn hit_json(hit: &Hit) -> Value {
         "categories": hit.categories,
         "tags": hit.tags,
         "entities": hit.entities,
+    })
+}
+
+/// `/api/doc/{id}`: the `inspect` object of a stored article (`id`, `path`, `title`, …, `body`,
+/// `dates`, `entities`) plus `title_segments` and `body_segments`, the texts cut into runs
+/// `{"text"}`, `{"text", "entity": {"name", "type"}}` or `{"text", "date": {mention}}`.
+pub fn article_json(article: &StoredArticle) -> Value {
+    let cut = |text: &str, field| {
+        segments(text, field, &article.dates, &article.entities)
+            .iter()
+            .map(segment_json)
+            .collect::<Vec<_>>()
+    };
+    json!({
+        "id": article.id,
+        "path": article.path,
+        "title": article.title,
+        "published": article.published.map(|d| d.to_rfc3339()),
+        "author": article.author,
+        "source": article.source,
+        "editor": article.editor,
+        "site": article.site,
+        "categories": article.categories,
+        "tags": article.tags,
+        "url": article.url,
+        "image": article.image,
+        "extra": article.extra,
+        "body": article.body,
+        "dates": article.dates,
+        "entities": article.entities,
+        "title_segments": cut(&article.title, TextField::Title),
+        "body_segments": cut(&article.body, TextField::Body),
+    })
+}
+
+fn segment_json(segment: &Segment) -> Value {
+    match &segment.mark {
+        None => json!({"text": segment.text}),
+        Some(Mark::Entity { name, kind }) => {
+            json!({"text": segment.text, "entity": {"name": name, "type": kind}})
+        }
+        Some(Mark::Date(mention)) => json!({"text": segment.text, "date": mention}),
+    }
+}
+
+/// `/api/timeline`: `{"by": "month"|"week", "total", "bars": [{"value", "count"}]}`.
+pub fn timeline_json(timeline: &Timeline) -> Value {
+    json!({
+        "by": timeline.interval.as_str(),
+        "total": timeline.total,
+        "bars": values_json(&timeline.bars),
     })
 }
 

@@ -19,12 +19,14 @@ use tantivy::{DocAddress, IndexReader, Order, TantivyDocument};
 
 use std::sync::Arc;
 
+pub mod article;
 pub mod facets;
 pub mod plan;
 pub mod query;
 pub mod snippet;
 pub mod stats;
 pub mod synonyms;
+pub mod timeline;
 
 use crate::analyse::Linguistics;
 use crate::analyse::entities::EntityType;
