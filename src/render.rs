@@ -12,6 +12,9 @@ use crate::search::snippet::Snippet;
 use crate::search::stats::Stats;
 use crate::search::{EntityCounts, Facets, Hit, SearchResults};
 
+mod trends;
+pub use trends::{bar, terms_json, terms_text, trends_csv, trends_json, trends_text};
+
 /// Replaces control characters (C0, DEL, C1) and bidirectional overrides with U+FFFD, and line
 /// breaks with spaces.
 pub fn terminal_safe(text: &str) -> String {
