@@ -387,14 +387,31 @@ fn terms_rank_words_of_the_matches_against_the_corpus() {
             )
         })
         .collect();
-    let first = &json["terms"][0];
-    let expected = newsidx::search::terms::llr(3, 3, 0, 5);
-    assert!((first["score"].as_f64().expect("score") - expected).abs() < 1e-9);
-    assert_eq!(terms[0], ("电池".to_string(), 3, 3));
-    // Every match says 新能源汽车, as does c1 outside them; 市场 is everywhere: not listed.
-    assert!(terms.contains(&("汽车".to_string(), 3, 4)), "{terms:?}");
-    assert!(!terms.iter().any(|t| t.0 == "市场"), "{terms:?}");
-    assert!(!terms.iter().any(|t| t.0 == "足球"), "{terms:?}");
+    let t = |w: &str, k: u64, df: u64| (w.to_string(), k, df);
+    // In all three matches and nowhere else, then in all three and in c1, then in two of three.
+    assert_eq!(
+        terms[..4],
+        [
+            t("电池", 3, 3),
+            t("新能源", 3, 4),
+            t("汽车", 3, 4),
+            t("远航电池", 2, 2)
+        ]
+    );
+    // 天马汽车 is in two of the three but also in c1: it ranks after the words of one match.
+    assert_eq!(terms.last(), Some(&t("扩大", 1, 2)));
+    assert_eq!(terms[18], t("天马汽车", 2, 3));
+    assert_eq!(terms.len(), 20);
+    let score = |i: usize| json["terms"][i]["score"].as_f64().expect("score");
+    let llr = newsidx::search::terms::llr;
+    assert!((score(0) - llr(3, 3, 0, 5)).abs() < 1e-9);
+    assert!((score(1) - llr(3, 3, 1, 5)).abs() < 1e-9);
+    assert!((score(3) - llr(2, 3, 0, 5)).abs() < 1e-9);
+    // 市场 is in every article; 足球 only outside the matches: neither distinguishes them.
+    assert!(
+        !terms.iter().any(|t| t.0 == "市场" || t.0 == "足球"),
+        "{terms:?}"
+    );
 }
 
 #[test]

@@ -248,7 +248,10 @@ pub fn terms_text(terms: &Terms) -> String {
 
 /// The line saying what the counts are over.
 fn terms_heading(terms: &Terms) -> String {
-    let articles = |n: u64| format!("{} articles", thousands(n));
+    let articles = |n: u64| match n {
+        1 => "1 article".to_string(),
+        n => format!("{} articles", thousands(n)),
+    };
     let matching = if terms.parsed.is_empty() {
         "selected".to_string()
     } else {

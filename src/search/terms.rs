@@ -1,16 +1,19 @@
 //! `newsidx terms`: the words that most distinguish the articles a query matches from the rest
 //! of the corpus, ranked by Dunning's log-likelihood ratio (G²) over document counts.
 //!
-//! * Words are the index's own body words: the stored body goes through the same analyser
-//!   (`analyse::text`, jieba search mode over the normalised text) that indexed it, so a word's
-//!   count in the result set and its document frequency in the term dictionary agree.
+//! * Words come from the stored body through the project's one analyser (`analyse::text`:
+//!   the normaliser, then jieba's default cut, as for query words). Search mode, which built
+//!   the index, emits every such whole word too, so a word's count in the result set and
+//!   its document frequency in the term dictionary agree.
 //! * Corpus counts are the `body` field's document frequencies (`Searcher::doc_freq`; they
 //!   include documents deleted since the last merge, which only ever adds a few).
 //! * Result-set counts come from reading the matching bodies. Above [`SAMPLE_DOCS`] matches an
 //!   evenly spaced, deterministic sample of that many is read and its counts are scaled to the
 //!   result set; the output says so (`sampled`).
-//! * With neither words nor filters there is nothing to contrast: the corpus's own top terms
-//!   are listed by document frequency, read from the term dictionary alone.
+//! * With neither words nor filters (or when they match every document) there is nothing to
+//!   contrast: the corpus's own top words are listed by document frequency. Candidate words
+//!   come from the same evenly spaced sample, here of the whole corpus; their counts from
+//!   the term dictionary.
 //! * Stop words, words of one character (as jieba's own keyword extractor does), and bare
 //!   numbers are left out ([`stop::keep`]).
 
@@ -91,7 +94,6 @@ impl Searcher {
         let matching = self.matching(&request.search)?;
         let searcher = self.reader.searcher();
         let corpus = searcher.num_docs();
-        let top = request.top.min(MAX_TOP);
         let err = |e: tantivy::TantivyError| Error::Query(format!("terms failed: {e}"));
         let mut docs: Vec<DocAddress> = searcher
             .search(matching.query.as_ref(), &DocSetCollector)
@@ -99,13 +101,21 @@ impl Searcher {
             .into_iter()
             .collect();
         docs.sort_unstable();
+        let read = sample(&docs, SAMPLE_DOCS);
+        let counts = self.count_words(&read)?;
         let documents = docs.len() as u64;
-        let (method, terms, sampled) = if matching.everything || documents >= corpus {
-            (Method::Df, self.corpus_terms(top)?, None)
-        } else {
-            let (terms, sampled) = self.contrast(&docs, corpus, top)?;
-            (Method::Llr, terms, sampled)
+        let sample = Sample {
+            read: read.len() as u64,
+            documents,
+            corpus,
         };
+        let method = if matching.everything || documents >= corpus {
+            Method::Df
+        } else {
+            Method::Llr
+        };
+        let mut terms = self.score(counts, &sample, method)?;
+        rank(&mut terms, request.top.min(MAX_TOP));
         Ok(Terms {
             query: request.search.query.clone(),
             parsed: matching.parsed,
@@ -113,51 +123,55 @@ impl Searcher {
             method,
             documents,
             corpus,
-            sampled,
+            sampled: (method == Method::Llr && sample.read < documents).then_some(sample.read),
             took_ms: elapsed_ms(started),
             terms,
         })
     }
 
-    /// Ranks the words of `docs` by G² against the rest of the corpus.
-    fn contrast(
+    /// Each counted word with its corpus document frequency and score: G² against the rest
+    /// of the corpus (`Llr`), or the document frequency itself (`Df`).
+    fn score(
         &self,
-        docs: &[DocAddress],
-        corpus: u64,
-        top: usize,
-    ) -> Result<(Vec<TermCount>, Option<u64>), Error> {
-        let sample = sample(docs, SAMPLE_DOCS);
-        let counts = self.count_words(&sample)?;
-        let n1 = docs.len() as u64;
-        let read = sample.len() as u64;
-        let min_docs = if n1 >= MIN_DOCS_FROM { 2 } else { 1 };
+        counts: HashMap<String, u64>,
+        sample: &Sample,
+        method: Method,
+    ) -> Result<Vec<TermCount>, Error> {
         let searcher = self.reader.searcher();
         let body = self.opened.fields.body;
+        let (n1, corpus) = (sample.documents, sample.corpus);
+        let min_docs = if n1 >= MIN_DOCS_FROM { 2 } else { 1 };
         let mut terms = Vec::new();
         for (word, seen) in counts {
-            if seen < min_docs.min(read) {
+            if method == Method::Llr && seen < min_docs.min(sample.read) {
                 continue;
             }
             let df = searcher
                 .doc_freq(&Term::from_field_text(body, &word))
                 .map_err(|e| Error::Query(format!("terms failed: {e}")))?;
-            let k1 = scale(seen, read, n1);
+            let k1 = scale(seen, sample.read, n1);
             let k_all = df.max(k1).min(corpus);
-            let score = llr(k1, n1, k_all - k1, corpus - n1);
-            if score > 0.0 && over_represented(k1, n1, k_all - k1, corpus - n1) {
+            let (count, score) = match method {
+                Method::Df => (k_all, k_all as f64),
+                Method::Llr => (k1, llr(k1, n1, k_all - k1, corpus - n1)),
+            };
+            let distinct = method == Method::Df
+                || (score > 0.0 && over_represented(k1, n1, k_all - k1, corpus - n1));
+            if distinct {
                 terms.push(TermCount {
                     term: word,
-                    count: k1,
+                    count,
                     corpus: k_all,
                     score,
                 });
             }
         }
-        rank(&mut terms, top);
-        Ok((terms, (read < n1).then_some(read)))
+        Ok(terms)
     }
 
-    /// Per word: how many of `docs` contain it in their body.
+    /// Per word: how many of `docs` contain it. Words are jieba's default cut of the body
+    /// (whole words, as a reader names them: 负责人, not also 负责 and 责人); search mode
+    /// indexes every whole word as well, so each has a document frequency in the index.
     fn count_words(&self, docs: &[DocAddress]) -> Result<HashMap<String, u64>, Error> {
         let searcher = self.reader.searcher();
         let body = self.opened.fields.body;
@@ -171,11 +185,12 @@ impl Searcher {
             seen.clear();
             for value in doc.get_all(body) {
                 let Some(text) = value.as_str() else { continue };
-                for token in analyzer.index_words(text) {
-                    if stop::keep(&token.text) {
-                        seen.insert(token.text);
-                    }
-                }
+                seen.extend(
+                    analyzer
+                        .query_words(text)
+                        .into_iter()
+                        .filter(|w| stop::keep(w)),
+                );
             }
             for word in seen.drain() {
                 *counts.entry(word).or_default() += 1;
@@ -183,39 +198,13 @@ impl Searcher {
         }
         Ok(counts)
     }
+}
 
-    /// The corpus's own top words by document frequency, from the term dictionaries alone.
-    fn corpus_terms(&self, top: usize) -> Result<Vec<TermCount>, Error> {
-        let searcher = self.reader.searcher();
-        let body = self.opened.fields.body;
-        let err = |e: String| Error::Query(format!("terms failed: {e}"));
-        let mut df: HashMap<String, u64> = HashMap::new();
-        for segment in searcher.segment_readers() {
-            let inverted = segment
-                .inverted_index(body)
-                .map_err(|e| err(e.to_string()))?;
-            let mut stream = inverted.terms().stream().map_err(|e| err(e.to_string()))?;
-            while stream.advance() {
-                let Ok(word) = std::str::from_utf8(stream.key()) else {
-                    continue;
-                };
-                if stop::keep(word) {
-                    *df.entry(word.to_string()).or_default() += u64::from(stream.value().doc_freq);
-                }
-            }
-        }
-        let mut terms: Vec<TermCount> = df
-            .into_iter()
-            .map(|(term, n)| TermCount {
-                term,
-                count: n,
-                corpus: n,
-                score: n as f64,
-            })
-            .collect();
-        rank(&mut terms, top);
-        Ok(terms)
-    }
+/// How many documents were read, of how many matching, of how many in the index.
+struct Sample {
+    read: u64,
+    documents: u64,
+    corpus: u64,
 }
 
 /// Highest score first, ties by the word; the first `top`.

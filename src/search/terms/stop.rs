@@ -20,7 +20,7 @@ const STOP_WORDS: &str = "\
 相关 方面 问题 情况 工作 方式 过程 部分 全部 整个 主要 重要 包括 例如 比如 等等 进行 开展 表示
 认为 指出 强调 提出 介绍 透露 称 据悉 据了解 了解 发现 表明 显示 来说 来看 看来 看到 知道 觉得
 报道 记者 编辑 责任编辑 责编 来源 本文 原文 全文 文章 消息 新闻 客户端 点击 阅读 关注 转载 声明
-视频 图片 图片来源 资料图 摄 的话 之所以 并不 并非 不仅 而是 还是 就是说 也就是 即 又 再 才
+视频 图片 图片来源 资料图 摄 负责人 一家 一步 第一 第二 第三 月份 的话 之所以 并不 并非 不仅 而是 还是 就是说 也就是 即 又 再 才
 the and of to in is for on with that by this from at as an are be it or was were has have had
 not but its their they we you he she his her our will would can could which who what when where
 www com cn http https html htm";
