@@ -7,6 +7,8 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use newsidx::analyse::entities::EntityType;
 use newsidx::ingest::{MaxDelete, Wait};
+use newsidx::search::terms::TermsRequest;
+use newsidx::search::trends::{Interval, Split, TrendsRequest};
 use newsidx::search::{SearchRequest, Sort};
 
 /// Exit codes, documented in README.md.
@@ -55,6 +57,12 @@ pub enum Command {
     Stats(StatsArgs),
     /// Serve a web page for browsing the index, and its JSON API (loopback by default).
     Serve(ServeArgs),
+    /// Matching articles per day, week, month or year, and their share of all articles of
+    /// each period; optionally one series per top source, category or entity.
+    Trends(TrendsArgs),
+    /// The words that most distinguish the matching articles from the whole corpus
+    /// (log-likelihood ratio); without a query, the corpus's most frequent words.
+    Terms(TermsArgs),
 }
 
 /// The query language, shown by `newsidx search --help`.
@@ -315,6 +323,81 @@ pub struct ServeArgs {
     /// archive to the network.
     #[arg(long, default_value = "127.0.0.1:7700", value_name = "ADDR")]
     pub addr: std::net::SocketAddr,
+}
+
+#[derive(Debug, Args)]
+pub struct TrendsArgs {
+    /// Count only articles matching this query (same syntax as search); empty: all articles.
+    #[arg(default_value = "")]
+    pub query: String,
+    #[command(flatten)]
+    pub index: IndexArg,
+    /// Period length: day, week (ISO, Monday to Sunday), month or year, by each article's
+    /// publication day in its own offset.
+    #[arg(long, default_value = "month", value_parser = parse_interval, value_name = "PERIOD")]
+    pub by: Interval,
+    /// One series per top value of: source, category, or entity:TYPE (PER, ORG, LOC, PRODUCT, WORK).
+    #[arg(long, value_parser = parse_split, value_name = "FIELD")]
+    pub split: Option<Split>,
+    /// Number of series with --split (at most 100).
+    #[arg(long, default_value_t = newsidx::search::trends::DEFAULT_TOP, value_name = "K")]
+    pub top: usize,
+    /// Print one JSON object instead of text.
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print CSV: period,start,count,all,share (with --split: period,start,series,count,all,share).
+    #[arg(long)]
+    pub csv: bool,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+}
+
+impl TrendsArgs {
+    /// The library request these flags describe.
+    pub fn request(&self) -> TrendsRequest {
+        TrendsRequest {
+            search: self.filters.request(&self.query, 0),
+            by: self.by,
+            split: self.split,
+            top: self.top,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct TermsArgs {
+    /// Contrast the articles matching this query (same syntax as search) with the corpus;
+    /// empty: the corpus's own top words.
+    #[arg(default_value = "")]
+    pub query: String,
+    #[command(flatten)]
+    pub index: IndexArg,
+    /// Number of terms to list (at most 1000).
+    #[arg(long, default_value_t = newsidx::search::terms::DEFAULT_TOP, value_name = "N")]
+    pub top: usize,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+}
+
+impl TermsArgs {
+    /// The library request these flags describe.
+    pub fn request(&self) -> TermsRequest {
+        TermsRequest {
+            search: self.filters.request(&self.query, 0),
+            top: self.top,
+        }
+    }
+}
+
+fn parse_interval(text: &str) -> Result<Interval, String> {
+    text.parse()
+}
+
+fn parse_split(text: &str) -> Result<Split, String> {
+    text.parse()
 }
 
 #[derive(Debug, Args)]

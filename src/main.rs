@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use cli::{
     Cli, Command, EntitiesArgs, IngestArgs, InspectArgs, LogFormat, ParseArgs, SearchArgs,
-    ServeArgs, StatsArgs, exit,
+    ServeArgs, StatsArgs, TermsArgs, TrendsArgs, exit,
 };
 use newsidx::analyse::Linguistics;
 use newsidx::error::Error;
@@ -32,6 +32,8 @@ fn main() -> ExitCode {
         Command::Inspect(args) => inspect(args),
         Command::Stats(args) => stats(args),
         Command::Serve(args) => serve(args),
+        Command::Trends(args) => trends(args),
+        Command::Terms(args) => terms(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -231,6 +233,40 @@ fn serve(args: ServeArgs) -> Result<u8, Error> {
         let _ = out.flush();
     })?;
     Ok(exit::OK)
+}
+
+fn trends(args: TrendsArgs) -> Result<u8, Error> {
+    let searcher = searcher(&args.index.index)?;
+    let trends = searcher.trends(&args.request())?;
+    let mut out = std::io::stdout().lock();
+    let _ = if args.json {
+        writeln!(out, "{}", render::trends_json(&trends))
+    } else if args.csv {
+        write!(out, "{}", render::trends_csv(&trends))
+    } else {
+        write!(out, "{}", render::trends_text(&trends, &style(&out)))
+    };
+    Ok(if trends.total > 0 {
+        exit::OK
+    } else {
+        exit::PARTIAL
+    })
+}
+
+fn terms(args: TermsArgs) -> Result<u8, Error> {
+    let searcher = searcher(&args.index.index)?;
+    let terms = searcher.terms(&args.request())?;
+    let mut out = std::io::stdout().lock();
+    let _ = if args.json {
+        writeln!(out, "{}", render::terms_json(&terms))
+    } else {
+        write!(out, "{}", render::terms_text(&terms))
+    };
+    Ok(if terms.terms.is_empty() {
+        exit::PARTIAL
+    } else {
+        exit::OK
+    })
 }
 
 /// Colour unless NO_COLOR or piped; hyperlinks only on a terminal that is not `dumb`; the

@@ -12,8 +12,10 @@ use crate::search::article::{Mark, Segment, StoredArticle, segments};
 use crate::search::facets::FacetValue;
 use crate::search::snippet::Snippet;
 use crate::search::stats::Stats;
-use crate::search::timeline::Timeline;
 use crate::search::{EntityCounts, Facets, Hit, SearchResults};
+
+mod trends;
+pub use trends::{bar, terms_json, terms_text, trends_csv, trends_json, trends_text};
 
 /// Replaces control characters (C0, DEL, C1) and bidirectional overrides with U+FFFD, and line
 /// breaks with spaces.
@@ -392,15 +394,6 @@ fn segment_json(segment: &Segment) -> Value {
         }
         Some(Mark::Date(mention)) => json!({"text": segment.text, "date": mention}),
     }
-}
-
-/// `/api/timeline`: `{"by": "month"|"week", "total", "bars": [{"value", "count"}]}`.
-pub fn timeline_json(timeline: &Timeline) -> Value {
-    json!({
-        "by": timeline.interval.as_str(),
-        "total": timeline.total,
-        "bars": values_json(&timeline.bars),
-    })
 }
 
 /// A byte count as `12.3 MB`.

@@ -188,9 +188,9 @@ fn bad_parameters_are_400_naming_them_and_unknown_ids_404() {
             json!({"error": "unknown entity type 'CITY'", "parameter": "type"}),
         ),
         (
-            "/api/timeline?by=day",
+            "/api/trends?by=hour",
             400,
-            json!({"error": "expected month or week, found 'day'", "parameter": "by"}),
+            json!({"error": "expected day, week, month or year, found 'hour'", "parameter": "by"}),
         ),
         (
             "/api/doc/pay/none.md",
@@ -201,11 +201,6 @@ fn bad_parameters_are_400_naming_them_and_unknown_ids_404() {
             "/api/nothing",
             404,
             json!({"error": "no such page or API route"}),
-        ),
-        (
-            "/api/trends?q=a",
-            501,
-            json!({"error": "/api/trends is not available in this build of newsidx yet"}),
         ),
     ];
     for (path, status, body) in cases {
@@ -286,7 +281,7 @@ fn doc_is_the_stored_article_with_its_spans_cut_into_segments() {
 }
 
 #[test]
-fn entities_stats_timeline_and_the_page() {
+fn entities_stats_trends_terms_and_the_page() {
     let server = Server::start();
     let entities = get(
         &server,
@@ -305,24 +300,36 @@ fn entities_stats_timeline_and_the_page() {
         stats["months"],
         json!([{"value": "2021-11", "count": 1}, {"value": "2022-03", "count": 3}])
     );
-    let months = get(&server, "/api/timeline").json();
+    // The page's timeline: the trends of the result set, per month or week.
+    let periods = |json: &Value| -> Vec<String> {
+        json["periods"]
+            .as_array()
+            .map(|ps| {
+                ps.iter()
+                    .map(|p| format!("{}:{}:{}", p["period"].as_str().unwrap_or(""), p["start"].as_str().unwrap_or(""), p["count"]))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let months = get(&server, "/api/trends").json();
+    assert_eq!(months["total"], 4);
     assert_eq!(
-        months,
-        json!({"by": "month", "total": 4, "bars": [
-            {"value": "2021-11", "count": 1}, {"value": "2021-12", "count": 0},
-            {"value": "2022-01", "count": 0}, {"value": "2022-02", "count": 0},
-            {"value": "2022-03", "count": 3}]})
+        periods(&months),
+        ["2021-11:2021-11-01:1", "2021-12:2021-12-01:0", "2022-01:2022-01-01:0",
+         "2022-02:2022-02-01:0", "2022-03:2022-03-01:3"]
     );
-    let weeks = get(
-        &server,
-        &format!("/api/timeline?by=week&category={}", enc("支付")),
-    )
-    .json();
+    let weeks = get(&server, &format!("/api/trends?by=week&category={}", enc("支付"))).json();
+    // Trends span every period of the corpus (for shares); the page trims empty ends.
+    let weeks = periods(&weeks);
+    assert_eq!(weeks.len(), 18);
+    assert_eq!(weeks[0], "2021-W46:2021-11-15:0");
     assert_eq!(
-        weeks["bars"],
-        json!([{"value": "2022-02-28", "count": 1}, {"value": "2022-03-07", "count": 0},
-               {"value": "2022-03-14", "count": 2}])
+        weeks[15..],
+        ["2022-W09:2022-02-28:1", "2022-W10:2022-03-07:0", "2022-W11:2022-03-14:2"]
     );
+    let terms = get(&server, &format!("/api/terms?q={}&top=3", enc("微信支付"))).json();
+    assert_eq!(terms["documents"], 3);
+    assert_eq!(terms["terms"].as_array().map(Vec::len), Some(3));
 
     let page = get(&server, "/");
     assert_eq!(page.status, 200);

@@ -167,8 +167,8 @@ async fn search_facet_timeline_and_article_view() {
     // One month of results: the timeline switches to weeks.
     wait_for(
         &client,
-        "return [...document.querySelectorAll('#timeline .bar')].map(b => b.dataset.period + ':' + b.dataset.count)",
-        json!(["2022-02-28:1"]),
+        "return [...document.querySelectorAll('#timeline .bar')].map(b => b.dataset.period + ':' + b.dataset.start + ':' + b.dataset.count)",
+        json!(["2022-W09:2022-02-28:1"]),
     )
     .await;
     click(&client, "#timeline .bar").await;

@@ -26,7 +26,8 @@ pub mod query;
 pub mod snippet;
 pub mod stats;
 pub mod synonyms;
-pub mod timeline;
+pub mod terms;
+pub mod trends;
 
 use crate::analyse::Linguistics;
 use crate::analyse::entities::EntityType;
@@ -152,6 +153,17 @@ pub struct Searcher {
     reader: IndexReader,
     linguistics: Arc<Linguistics>,
     synonyms: Synonyms,
+}
+
+/// The documents a request selects, as [`Searcher::matching`] resolves it.
+pub(crate) struct Matching {
+    pub query: Box<dyn Query>,
+    /// How the words were understood (empty without words).
+    pub parsed: String,
+    /// No document had every word; `query` matches those with some.
+    pub partial: bool,
+    /// Neither words nor filters: every document.
+    pub everything: bool,
 }
 
 /// The query a request resolves to: all words, or (partial) some of them.
@@ -331,12 +343,7 @@ impl Searcher {
         top: usize,
     ) -> Result<EntityCounts, Error> {
         let started = Instant::now();
-        // Counting over everything needs no words, which `plan` refuses for searching.
-        let query: Box<dyn Query> = match self.plan(request) {
-            Ok(plan) => Box::new(self.resolve(&plan)?.query),
-            Err(_) if request.query.trim().is_empty() => Box::new(AllQuery),
-            Err(e) => return Err(e),
-        };
+        let query = self.matching(request)?.query;
         let kinds: &[EntityType] = match &kind {
             Some(k) => std::slice::from_ref(k),
             None => &EntityType::ALL,
@@ -353,6 +360,30 @@ impl Searcher {
             took_ms: elapsed_ms(started),
             entities,
         })
+    }
+
+    /// The documents a request selects, for counting: its words and filters as `search`
+    /// resolves them (partial when no document has every word), or every document when it has
+    /// neither, which `plan` refuses for searching.
+    pub(crate) fn matching(&self, request: &SearchRequest) -> Result<Matching, Error> {
+        match self.plan(request) {
+            Ok(plan) => {
+                let resolved = self.resolve(&plan)?;
+                Ok(Matching {
+                    query: Box::new(resolved.query),
+                    parsed: plan.parsed,
+                    partial: resolved.partial,
+                    everything: false,
+                })
+            }
+            Err(_) if request.query.trim().is_empty() => Ok(Matching {
+                query: Box::new(AllQuery),
+                parsed: String::new(),
+                partial: false,
+                everything: true,
+            }),
+            Err(e) => Err(e),
+        }
     }
 
     /// The top `top` entities of each of `kinds` among the documents `query` matches, and the

@@ -24,7 +24,6 @@ pub fn routes() -> Router<Arc<App>> {
     Router::new()
         .route("/api/search", get(search))
         .route("/api/entities", get(entities))
-        .route("/api/timeline", get(timeline))
         .route("/api/stats", get(stats))
         .route("/api/doc/{*id}", get(doc))
         .route("/api/trends", get(trends))
@@ -107,13 +106,27 @@ async fn entities(State(app): Shared, RawQuery(raw): RawQuery) -> Response {
     respond(run.await)
 }
 
-async fn timeline(State(app): Shared, RawQuery(raw): RawQuery) -> Response {
+async fn trends(State(app): Shared, RawQuery(raw): RawQuery) -> Response {
     let run = async {
-        let params = Params::parse(raw.as_deref(), &["by"], true)?;
-        let (request, interval) = (params.request()?, params.interval()?);
+        let params = Params::parse(raw.as_deref(), &["by", "split", "top"], true)?;
+        let request = params.trends_request()?;
         blocking(&app, move |s| {
-            s.timeline(&request, interval)
-                .map(|t| render::timeline_json(&t))
+            s.trends(&request)
+                .map(|t| render::trends_json(&t))
+                .map_err(library)
+        })
+        .await
+    };
+    respond(run.await)
+}
+
+async fn terms(State(app): Shared, RawQuery(raw): RawQuery) -> Response {
+    let run = async {
+        let params = Params::parse(raw.as_deref(), &["top"], true)?;
+        let request = params.terms_request()?;
+        blocking(&app, move |s| {
+            s.terms(&request)
+                .map(|t| render::terms_json(&t))
                 .map_err(library)
         })
         .await
@@ -157,13 +170,6 @@ fn not_implemented(what: &str) -> Response {
     .into_response()
 }
 
-async fn trends() -> Response {
-    not_implemented("/api/trends")
-}
-
-async fn terms() -> Response {
-    not_implemented("/api/terms")
-}
 
 async fn similar() -> Response {
     not_implemented("/api/similar")

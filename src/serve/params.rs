@@ -7,7 +7,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::analyse::entities::EntityType;
-use crate::search::timeline::Interval;
+use crate::search::terms::{self, TermsRequest};
+use crate::search::trends::{self, Interval, Split, TrendsRequest};
 use crate::search::{MAX_OFFSET, SearchRequest, Sort};
 use crate::years;
 
@@ -231,13 +232,31 @@ impl Params {
             .transpose()
     }
 
-    /// `by=month|week` of `/api/timeline` (default month).
-    pub fn interval(&self) -> Result<Interval, ApiError> {
-        match self.one("by") {
-            None => Ok(Interval::Month),
-            Some(t) => Interval::parse(t)
-                .ok_or_else(|| ApiError::bad("by", format!("expected month or week, found '{t}'"))),
-        }
+    /// The `/api/trends` request: filters, `by` (day, week, month or year; default month),
+    /// `split` (source, category or entity:TYPE) and `top` (series with `split`).
+    pub fn trends_request(&self) -> Result<TrendsRequest, ApiError> {
+        let by = match self.one("by") {
+            None => Interval::Month,
+            Some(t) => t.parse().map_err(|e: String| ApiError::bad("by", e))?,
+        };
+        let split = self
+            .one("split")
+            .map(|t| t.parse::<Split>().map_err(|e| ApiError::bad("split", e)))
+            .transpose()?;
+        Ok(TrendsRequest {
+            search: self.request()?,
+            by,
+            split,
+            top: self.number("top", trends::DEFAULT_TOP, trends::MAX_TOP)?,
+        })
+    }
+
+    /// The `/api/terms` request: filters and `top` (default 20, at most 100).
+    pub fn terms_request(&self) -> Result<TermsRequest, ApiError> {
+        Ok(TermsRequest {
+            search: self.request()?,
+            top: self.number("top", terms::DEFAULT_TOP, MAX_N)?,
+        })
     }
 }
 

@@ -297,39 +297,51 @@ function interval(state) {
   return "month";
 }
 
-function periodOf(value, by) {
-  if (by === "week") return [value, isoDay(Date.parse(value) + 6 * DAY)];
-  const [y, m] = value.split("-").map(Number);
-  return [value + "-01", isoDay(Date.UTC(y, m, 0))];
+// The first and last day of the period starting on `start` (YYYY-MM-DD).
+function periodOf(start, by) {
+  if (by === "week") return [start, isoDay(Date.parse(start) + 6 * DAY)];
+  const [y, m] = start.split("-").map(Number);
+  return [start, isoDay(Date.UTC(y, m, 0))];
+}
+
+// Bars from /api/trends: one per period from the first to the last holding an article.
+// Trends cover every period of the corpus; the chart shows those from the first to the last
+// holding a matching article.
+function trimmed(periods) {
+  const first = periods.findIndex((p) => p.count > 0);
+  if (first < 0) return [];
+  const last = periods.length - 1 - [...periods].reverse().findIndex((p) => p.count > 0);
+  return periods.slice(first, last + 1);
 }
 
 async function renderTimeline(state, query) {
   const box = clear($("timeline"));
   let by = interval(state);
-  let data;
+  let periods;
   try {
-    data = await api("/api/timeline?" + query + "&by=" + by);
-    if (by === "month" && data.bars.length > 0 && data.bars.length <= 3) {
+    periods = trimmed((await api("/api/trends?" + query + "&by=" + by)).periods);
+    if (by === "month" && periods.length > 0 && periods.length <= 3) {
       by = "week";
-      data = await api("/api/timeline?" + query + "&by=week");
+      periods = trimmed((await api("/api/trends?" + query + "&by=week")).periods);
     }
   } catch (err) {
     return;
   }
-  if (!data.bars.length) return;
-  const max = Math.max(1, ...data.bars.map((b) => b.count));
+  if (!periods.length) return;
+  const data = { periods };
+  const max = Math.max(1, ...data.periods.map((p) => p.count));
   const bars = el("div", { class: "bars", role: "list" });
-  for (const b of data.bars) {
-    const [since, until] = periodOf(b.value, by);
-    const label = (by === "week" ? b.value + " 起一周" : b.value) + "：" + b.count + " 篇";
+  for (const p of data.periods) {
+    const [since, until] = periodOf(p.start, by);
+    const label = (by === "week" ? p.period + "（" + since + " 起）" : p.period) + "：" + p.count + " 篇";
     const bar = el("button", { type: "button", class: "bar", role: "listitem", title: label,
-      "aria-label": label, "data-period": b.value, "data-count": b.count,
+      "aria-label": label, "data-period": p.period, "data-start": p.start, "data-count": p.count,
       onclick: () => change((s) => { s.since = since; s.until = until; }) });
-    bar.style.height = Math.max(b.count ? 4 : 0, Math.round((100 * b.count) / max)) + "%";
+    bar.style.height = Math.max(p.count ? 4 : 0, Math.round((100 * p.count) / max)) + "%";
     bars.append(bar);
   }
-  const first = data.bars[0].value;
-  const last = data.bars[data.bars.length - 1].value;
+  const first = data.periods[0].period;
+  const last = data.periods[data.periods.length - 1].period;
   box.append(bars, el("div", { class: "axis" }, el("span", {}, first), el("span", {}, last)),
     el("figcaption", {}, (by === "week" ? "每周" : "每月") + "文章数，点击柱子按该时段筛选"));
 }
