@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use cli::{
     Cli, Command, EntitiesArgs, IngestArgs, InspectArgs, LogFormat, ParseArgs, SearchArgs,
-    StatsArgs, exit,
+    DuplicatesArgs, SimilarArgs, StatsArgs, exit,
 };
 use newsidx::analyse::Linguistics;
 use newsidx::error::Error;
@@ -31,6 +31,8 @@ fn main() -> ExitCode {
         Command::Entities(args) => entities(args),
         Command::Inspect(args) => inspect(args),
         Command::Stats(args) => stats(args),
+        Command::Duplicates(args) => duplicates(args),
+        Command::Similar(args) => similar(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -199,6 +201,38 @@ fn entities(args: EntitiesArgs) -> Result<u8, Error> {
         write!(out, "{}", render::entities_text(&counts))
     };
     Ok(if counts.entities.is_empty() {
+        exit::PARTIAL
+    } else {
+        exit::OK
+    })
+}
+
+fn duplicates(args: DuplicatesArgs) -> Result<u8, Error> {
+    let searcher = searcher(&args.index.index)?;
+    let clusters = searcher.duplicates(&args.filters.request("", 0), args.limit)?;
+    let mut out = std::io::stdout().lock();
+    let _ = if args.json {
+        writeln!(out, "{}", render::duplicates_json(&clusters))
+    } else {
+        write!(out, "{}", render::duplicates_text(&clusters))
+    };
+    Ok(if clusters.total > 0 {
+        exit::OK
+    } else {
+        exit::PARTIAL
+    })
+}
+
+fn similar(args: SimilarArgs) -> Result<u8, Error> {
+    let searcher = searcher(&args.index.index)?;
+    let results = searcher.similar(&args.article, args.limit)?;
+    let mut out = std::io::stdout().lock();
+    let _ = if args.json {
+        writeln!(out, "{}", render::similar_json(&results))
+    } else {
+        write!(out, "{}", render::similar_text(&results))
+    };
+    Ok(if results.similar.is_empty() && results.duplicates.is_empty() {
         exit::PARTIAL
     } else {
         exit::OK
