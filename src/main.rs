@@ -11,8 +11,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::sync::Arc;
 
 use cli::{
-    Cli, Command, EntitiesArgs, IngestArgs, InspectArgs, LogFormat, ParseArgs, SearchArgs,
-    DuplicatesArgs, SimilarArgs, StatsArgs, exit,
+    Cli, Command, DuplicatesArgs, EntitiesArgs, IngestArgs, InspectArgs, LogFormat, ParseArgs,
+    SearchArgs, SimilarArgs, StatsArgs, exit,
 };
 use newsidx::analyse::Linguistics;
 use newsidx::error::Error;
@@ -232,11 +232,13 @@ fn similar(args: SimilarArgs) -> Result<u8, Error> {
     } else {
         write!(out, "{}", render::similar_text(&results))
     };
-    Ok(if results.similar.is_empty() && results.duplicates.is_empty() {
-        exit::PARTIAL
-    } else {
-        exit::OK
-    })
+    Ok(
+        if results.similar.is_empty() && results.duplicates.is_empty() {
+            exit::PARTIAL
+        } else {
+            exit::OK
+        },
+    )
 }
 
 fn stats(args: StatsArgs) -> Result<u8, Error> {

@@ -158,7 +158,9 @@ mod tests {
     }
 
     fn similarity(a: &str, b: &str) -> f32 {
-        Signature::of(a).unwrap().similarity(&Signature::of(b).unwrap())
+        Signature::of(a)
+            .unwrap()
+            .similarity(&Signature::of(b).unwrap())
     }
 
     #[test]
@@ -206,7 +208,11 @@ mod tests {
         ]);
         let s = similarity(&body(&STORY), &other);
         assert!(s < 0.2, "{s}");
-        assert!(!Signature::of(&body(&STORY)).unwrap().is_near(&Signature::of(&other).unwrap()));
+        assert!(
+            !Signature::of(&body(&STORY))
+                .unwrap()
+                .is_near(&Signature::of(&other).unwrap())
+        );
     }
 
     #[test]

@@ -118,7 +118,12 @@ impl Assigner {
     pub fn new(committed: Option<tantivy::Searcher>, f: &Fields) -> Assigner {
         let columns = committed
             .as_ref()
-            .map(|s| s.segment_readers().iter().map(SegmentColumns::open).collect())
+            .map(|s| {
+                s.segment_readers()
+                    .iter()
+                    .map(SegmentColumns::open)
+                    .collect()
+            })
             .unwrap_or_default();
         Assigner {
             committed,

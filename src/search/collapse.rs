@@ -174,7 +174,11 @@ mod tests {
             .collect();
         assert_eq!(shown, vec![(4, 2), (2, 0), (3, 0)]);
         assert_eq!(groups[0].score, 5.0);
-        let others: Vec<u32> = groups[0].others().iter().map(|o| o.address.doc_id).collect();
+        let others: Vec<u32> = groups[0]
+            .others()
+            .iter()
+            .map(|o| o.address.doc_id)
+            .collect();
         assert_eq!(others, vec![1, 0]);
 
         let oldest: Vec<u32> = group(members.clone(), Sort::Oldest, true)

@@ -87,7 +87,8 @@ impl Searcher {
                 break;
             }
             let cols = columns(address);
-            let same_cluster = source.cluster.is_some() && cols.cluster(address.doc_id) == source.cluster;
+            let same_cluster =
+                source.cluster.is_some() && cols.cluster(address.doc_id) == source.cluster;
             if same_cluster {
                 continue;
             }
@@ -134,14 +135,14 @@ impl Searcher {
                 IndexRecordOption::WithFreqs,
             );
             let boost = 1.0 - 0.05 * rank as f32;
-            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(term), boost))));
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(term), boost)),
+            ));
         }
         for (kind, name) in &source.entities {
             let facet = Facet::from_path([kind.as_str(), name.as_str()]);
-            let term = TermQuery::new(
-                Term::from_facet(f.entity, &facet),
-                IndexRecordOption::Basic,
-            );
+            let term = TermQuery::new(Term::from_facet(f.entity, &facet), IndexRecordOption::Basic);
             clauses.push((Occur::Should, Box::new(term)));
         }
         let me = TermQuery::new(
