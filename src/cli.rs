@@ -63,6 +63,11 @@ pub enum Command {
     /// The words that most distinguish the matching articles from the whole corpus
     /// (log-likelihood ratio); without a query, the corpus's most frequent words.
     Terms(TermsArgs),
+    /// List near-duplicate clusters (the same story republished), largest first.
+    Duplicates(DuplicatesArgs),
+    /// Articles about the same thing as one article (shared keywords and entities), with its
+    /// near-duplicates listed apart.
+    Similar(SimilarArgs),
 }
 
 /// The query language, shown by `newsidx search --help`.
@@ -174,7 +179,7 @@ impl IngestArgs {
     }
 }
 
-/// Filters shared by `search` and `entities`.
+/// Filters shared by `search`, `entities` and `duplicates`.
 #[derive(Debug, Args)]
 pub struct FilterArgs {
     /// Only articles published on or after this day (YYYY-MM-DD, in +08:00).
@@ -256,6 +261,10 @@ pub struct SearchArgs {
     /// Also count the whole result set by source, category, tag, month and top entities.
     #[arg(long)]
     pub facets: bool,
+    /// List every article; by default each near-duplicate cluster shows as its earliest
+    /// article with `+N similar`.
+    #[arg(long)]
+    pub no_collapse: bool,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
@@ -281,6 +290,7 @@ impl SearchArgs {
                 SortArg::Oldest => Sort::Oldest,
             },
             facets: self.facets,
+            no_collapse: self.no_collapse,
             ..self.filters.request(&self.query, self.limit)
         }
     }
@@ -398,6 +408,35 @@ fn parse_interval(text: &str) -> Result<Interval, String> {
 
 fn parse_split(text: &str) -> Result<Split, String> {
     text.parse()
+}
+
+#[derive(Debug, Args)]
+pub struct DuplicatesArgs {
+    #[command(flatten)]
+    pub index: IndexArg,
+    /// Number of clusters to list.
+    #[arg(short = 'n', long = "limit", default_value_t = 20, value_name = "N")]
+    pub limit: usize,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SimilarArgs {
+    /// The article: its id (path relative to the ingested folder) or its file.
+    #[arg(value_name = "PATH|ID")]
+    pub article: String,
+    #[command(flatten)]
+    pub index: IndexArg,
+    /// Number of related articles to list.
+    #[arg(short = 'n', long = "limit", default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -11,8 +11,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::sync::Arc;
 
 use cli::{
-    Cli, Command, EntitiesArgs, IngestArgs, InspectArgs, LogFormat, ParseArgs, SearchArgs,
-    ServeArgs, StatsArgs, TermsArgs, TrendsArgs, exit,
+    Cli, Command, DuplicatesArgs, EntitiesArgs, IngestArgs, InspectArgs, LogFormat, ParseArgs,
+    SearchArgs, ServeArgs, SimilarArgs, StatsArgs, TermsArgs, TrendsArgs, exit,
 };
 use newsidx::analyse::Linguistics;
 use newsidx::error::Error;
@@ -34,6 +34,8 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve(args),
         Command::Trends(args) => trends(args),
         Command::Terms(args) => terms(args),
+        Command::Duplicates(args) => duplicates(args),
+        Command::Similar(args) => similar(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -206,6 +208,40 @@ fn entities(args: EntitiesArgs) -> Result<u8, Error> {
     } else {
         exit::OK
     })
+}
+
+fn duplicates(args: DuplicatesArgs) -> Result<u8, Error> {
+    let searcher = searcher(&args.index.index)?;
+    let clusters = searcher.duplicates(&args.filters.request("", 0), args.limit)?;
+    let mut out = std::io::stdout().lock();
+    let _ = if args.json {
+        writeln!(out, "{}", render::duplicates_json(&clusters))
+    } else {
+        write!(out, "{}", render::duplicates_text(&clusters))
+    };
+    Ok(if clusters.total > 0 {
+        exit::OK
+    } else {
+        exit::PARTIAL
+    })
+}
+
+fn similar(args: SimilarArgs) -> Result<u8, Error> {
+    let searcher = searcher(&args.index.index)?;
+    let results = searcher.similar(&args.article, args.limit)?;
+    let mut out = std::io::stdout().lock();
+    let _ = if args.json {
+        writeln!(out, "{}", render::similar_json(&results))
+    } else {
+        write!(out, "{}", render::similar_text(&results))
+    };
+    Ok(
+        if results.similar.is_empty() && results.duplicates.is_empty() {
+            exit::PARTIAL
+        } else {
+            exit::OK
+        },
+    )
 }
 
 fn stats(args: StatsArgs) -> Result<u8, Error> {

@@ -474,3 +474,55 @@ fn site_and_editor_reach_the_index_and_site_filters() {
     );
     assert_eq!(run.code, 1, "{}", run.stdout);
 }
+
+/// Open spans (`以来`, `前`) mention every day from their own period up to, or from, the
+/// publication day; a span open towards the far side mentions only its own period.
+#[test]
+fn mentions_match_the_days_an_open_span_covers() {
+    let ws = Workspace::new();
+    let published = "2021-11-30 09:00:00 +0800";
+    ws.article(
+        "since.md",
+        "行业回顾",
+        published,
+        "2019年以来，行业规模持续扩大。",
+    );
+    ws.article(
+        "before.md",
+        "政策时间表",
+        published,
+        "相关规定须在2022年3月31日前完成修订。",
+    );
+    ws.article(
+        "far.md",
+        "历史回顾",
+        published,
+        "2017年以前，该行业尚处起步阶段。",
+    );
+    ws.article(
+        "plain.md",
+        "年度报告",
+        published,
+        "2020年，行业收入增长一成。",
+    );
+    let run = ws.ingest();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mentions = |args: &[&str]| {
+        let mut paths = ws.search_paths(args);
+        paths.sort();
+        paths
+    };
+    assert_eq!(
+        mentions(&["--mentions", "2020"]),
+        vec!["plain.md", "since.md"]
+    );
+    assert_eq!(mentions(&["--mentions", "2019-02-03"]), vec!["since.md"]);
+    assert_eq!(mentions(&["--mentions", "2022-01"]), vec!["before.md"]);
+    assert_eq!(mentions(&["--mentions", "2017"]), vec!["far.md"]);
+    assert_eq!(mentions(&["--mentions", "2018"]), Vec::<String>::new());
+    assert_eq!(mentions(&["--mentions-from", "2022-02"]), vec!["before.md"]);
+    assert_eq!(
+        mentions(&["--mentions-to", "2019-01"]),
+        vec!["far.md", "since.md"]
+    );
+}

@@ -110,9 +110,11 @@ fn mentioned_date_filters() {
     );
     assert_eq!(
         sorted(search(dir.path(), &index, &["--mentions", "2021-09-17"])),
+        // hexo/1003.md says 今年9月以来: every day from 1 September to publication.
         vec![
             "finews/2021-09-13-202109132241873516.md",
             "hexo/1001.md",
+            "hexo/1003.md",
             "html/interop-overview.html"
         ]
     );
@@ -136,9 +138,11 @@ fn mentioned_date_filters() {
                 "2022-03"
             ]
         )),
+        // interop-overview.html, published 15 March 2022, says 去年第三季度起.
         vec![
             "finews/2021-09-13-202109132241873516.md",
-            "finews/2021-11-12-202111122245160382.md"
+            "finews/2021-11-12-202111122245160382.md",
+            "html/interop-overview.html"
         ]
     );
     let conflict = newsidx(

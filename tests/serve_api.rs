@@ -306,7 +306,14 @@ fn entities_stats_trends_terms_and_the_page() {
             .as_array()
             .map(|ps| {
                 ps.iter()
-                    .map(|p| format!("{}:{}:{}", p["period"].as_str().unwrap_or(""), p["start"].as_str().unwrap_or(""), p["count"]))
+                    .map(|p| {
+                        format!(
+                            "{}:{}:{}",
+                            p["period"].as_str().unwrap_or(""),
+                            p["start"].as_str().unwrap_or(""),
+                            p["count"]
+                        )
+                    })
                     .collect()
             })
             .unwrap_or_default()
@@ -315,17 +322,30 @@ fn entities_stats_trends_terms_and_the_page() {
     assert_eq!(months["total"], 4);
     assert_eq!(
         periods(&months),
-        ["2021-11:2021-11-01:1", "2021-12:2021-12-01:0", "2022-01:2022-01-01:0",
-         "2022-02:2022-02-01:0", "2022-03:2022-03-01:3"]
+        [
+            "2021-11:2021-11-01:1",
+            "2021-12:2021-12-01:0",
+            "2022-01:2022-01-01:0",
+            "2022-02:2022-02-01:0",
+            "2022-03:2022-03-01:3"
+        ]
     );
-    let weeks = get(&server, &format!("/api/trends?by=week&category={}", enc("支付"))).json();
+    let weeks = get(
+        &server,
+        &format!("/api/trends?by=week&category={}", enc("支付")),
+    )
+    .json();
     // Trends span every period of the corpus (for shares); the page trims empty ends.
     let weeks = periods(&weeks);
     assert_eq!(weeks.len(), 18);
     assert_eq!(weeks[0], "2021-W46:2021-11-15:0");
     assert_eq!(
         weeks[15..],
-        ["2022-W09:2022-02-28:1", "2022-W10:2022-03-07:0", "2022-W11:2022-03-14:2"]
+        [
+            "2022-W09:2022-02-28:1",
+            "2022-W10:2022-03-07:0",
+            "2022-W11:2022-03-14:2"
+        ]
     );
     let terms = get(&server, &format!("/api/terms?q={}&top=3", enc("微信支付"))).json();
     assert_eq!(terms["documents"], 3);

@@ -68,16 +68,19 @@ pub fn to_document(
     {
         doc.add_text(f.entities, json);
     }
+    for keyword in &analysis.keywords {
+        doc.add_text(f.keywords, keyword);
+    }
     let published_day = article.published.map(|d| d.date_naive());
     for date in &analysis.dates {
         let m = &date.mention;
         doc.add_date(f.mention_start, day_instant(m.value));
         doc.add_date(f.mention_end, day_instant(m.end_value));
-        // An open span (`2019年以来`) also mentions the days it covers.
+        // An open span (`2019年以来`) also mentions every day it covers.
         let (first, last) = m.indexed_span(published_day);
         if (first, last) != (m.value, m.end_value) {
-            doc.add_date(f.mention_start, day_instant(first));
-            doc.add_date(f.mention_end, day_instant(last));
+            doc.add_date(f.open_start, day_instant(first));
+            doc.add_date(f.open_end, day_instant(last));
         }
     }
     doc

@@ -12,9 +12,12 @@ use crate::analyse::text::{BIGRAM_TOKENIZER, JIEBA_TOKENIZER};
 /// version is refused with a clear message rather than misread.
 /// 2: traditional/simplified folding in the normaliser, per-character tokens in the bigram
 /// fields, and fast `author`/`source`/`categories`/`tags` for facets. 3: `editor`, `site` and
-/// the per-file stat fields. 4: all of these together. 5: fast `published_offset`, so `trends`
-/// buckets each article by the calendar day of its own offset without reading stored fields.
-pub const FORMAT_VERSION: u32 = 5;
+/// the per-file stat fields. 4: all of these together. 5: `open_start`/`open_end`, the days
+/// covered by open spans, matched by overlap.
+/// 6: `keywords`, and the near-duplicate fields `minhash`, `dup_band`, `cluster`.
+/// 7: fast `published_offset`, so `trends` buckets each article by the calendar day of its own
+/// offset without reading stored fields.
+pub const FORMAT_VERSION: u32 = 7;
 
 /// Handles to every field, resolved once.
 #[derive(Debug, Clone, Copy)]
@@ -41,12 +44,25 @@ pub struct Fields {
     /// First and last day of each mentioned period (parallel multi-valued fields).
     pub mention_start: Field,
     pub mention_end: Field,
+    /// First and last day each open span covers (`2019年以来`: 2019-01-01 to the publication
+    /// day). Every such span touches the publication day, so their union is one interval and
+    /// the parallel lists can be matched by overlap without pairing values across mentions.
+    pub open_start: Field,
+    pub open_end: Field,
     /// `/TYPE/name` per entity: counted with a facet collector.
     pub entity: Field,
     /// Canonical names and surface forms, for exact `--entity` filters.
     pub entity_name: Field,
     /// The article's entities as stored JSON (name, type, count, mentions).
     pub entities: Field,
+    /// Top TF-IDF keywords, best first (exact strings, stored and indexed for `similar`).
+    pub keywords: Field,
+    /// The body's MinHash signature (`analyse::neardup`), fast bytes for verifying candidates.
+    pub minhash: Field,
+    /// One LSH key per band of the signature: an exact lookup finds candidate copies.
+    pub dup_band: Field,
+    /// The near-duplicate cluster: the key of the first member indexed (`index::clusters`).
+    pub cluster: Field,
 }
 
 /// The schema: word fields (jieba, frequencies only: phrases go to the bigram fields, which
@@ -100,9 +116,15 @@ pub fn schema() -> Schema {
     let day = || DateOptions::from(INDEXED).set_precision(DateTimePrecision::Seconds);
     b.add_date_field("mention_start", day());
     b.add_date_field("mention_end", day());
+    b.add_date_field("open_start", day());
+    b.add_date_field("open_end", day());
     b.add_facet_field("entity", FacetOptions::default());
     b.add_text_field("entity_name", STRING);
     b.add_text_field("entities", STORED);
+    b.add_text_field("keywords", STRING | STORED);
+    b.add_bytes_field("minhash", FAST);
+    b.add_u64_field("dup_band", INDEXED);
+    b.add_u64_field("cluster", INDEXED | FAST | STORED);
     b.build()
 }
 
@@ -134,9 +156,15 @@ impl Fields {
             fingerprint: f("fingerprint")?,
             mention_start: f("mention_start")?,
             mention_end: f("mention_end")?,
+            open_start: f("open_start")?,
+            open_end: f("open_end")?,
             entity: f("entity")?,
             entity_name: f("entity_name")?,
             entities: f("entities")?,
+            keywords: f("keywords")?,
+            minhash: f("minhash")?,
+            dup_band: f("dup_band")?,
+            cluster: f("cluster")?,
         })
     }
 }

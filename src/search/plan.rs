@@ -549,24 +549,43 @@ fn entity_names(name: &str, linguistics: &Linguistics) -> Vec<String> {
     out
 }
 
+/// A mention lies within `from..=to`, or an open span overlaps it. Mention starts and ends
+/// are parallel lists, so a document whose one mention starts inside and another ends inside
+/// also passes; such pairs straddle the period's edges and are rare enough to accept. Open
+/// spans all touch the publication day, so pairing their ends across mentions is exact.
+fn mentions_filter(from: Option<NaiveDate>, to: Option<NaiveDate>, f: &Fields) -> Box<dyn Query> {
+    // A missing end is the farthest day, never `Unbounded`: a range needs one bound to know
+    // its field, and the overlap test leaves one side open.
+    let range = |field: Field, lower: Option<NaiveDate>, upper: Option<NaiveDate>| {
+        let term = |day: NaiveDate| {
+            Bound::Included(Term::from_field_date_for_search(
+                field,
+                index::day_instant(day),
+            ))
+        };
+        let lower = term(lower.unwrap_or(NaiveDate::MIN));
+        let upper = term(upper.unwrap_or(NaiveDate::MAX));
+        Box::new(RangeQuery::new(lower, upper)) as Box<dyn Query>
+    };
+    let within = BooleanQuery::intersection(vec![
+        range(f.mention_start, from, to),
+        range(f.mention_end, from, to),
+    ]);
+    let overlapping = BooleanQuery::intersection(vec![
+        range(f.open_start, None, to),
+        range(f.open_end, from, None),
+    ]);
+    Box::new(BooleanQuery::union(vec![
+        Box::new(within),
+        Box::new(overlapping),
+    ]))
+}
+
 fn filters(request: &SearchRequest, f: &Fields, linguistics: &Linguistics) -> Vec<Box<dyn Query>> {
     let mut out: Vec<Box<dyn Query>> = Vec::new();
     out.extend(published_range(request, f));
     if let Some((from, to)) = request.mentions {
-        // Start and end both inside the period. The two fields are parallel lists, so a
-        // document whose one mention starts inside and another ends inside also passes; such
-        // pairs straddle the period's edges and are rare enough to accept.
-        for field in [f.mention_start, f.mention_end] {
-            let bound = |day: Option<NaiveDate>| {
-                day.map_or(Bound::Unbounded, |d| {
-                    Bound::Included(Term::from_field_date_for_search(
-                        field,
-                        index::day_instant(d),
-                    ))
-                })
-            };
-            out.push(Box::new(RangeQuery::new(bound(from), bound(to))));
-        }
+        out.push(mentions_filter(from, to, f));
     }
     for name in &request.entities {
         out.push(entity_part(name, f, linguistics).query);

@@ -154,25 +154,38 @@ async fn doc(State(app): Shared, id: Result<Path<String>, PathRejection>) -> Res
     };
     let run = blocking(&app, move |s| match s.article(&id).map_err(library)? {
         Some(article) => Ok(render::article_json(&article)),
-        None => Err(ApiError::status(
-            StatusCode::NOT_FOUND,
-            format!("no article with id '{id}'"),
-        )),
+        None => Err(unknown(&id)),
     });
     respond(run.await)
 }
 
-fn not_implemented(what: &str) -> Response {
-    ApiError::status(
-        StatusCode::NOT_IMPLEMENTED,
-        format!("{what} is not available in this build of newsidx yet"),
-    )
-    .into_response()
+/// Near-duplicates and related articles of one article (ids only: no file paths on disk).
+async fn similar(
+    State(app): Shared,
+    id: Result<Path<String>, PathRejection>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let Ok(Path(id)) = id else {
+        return ApiError::bad("id", "the id is not valid percent-encoded UTF-8").into_response();
+    };
+    let run = async {
+        let params = Params::parse(raw.as_deref(), &["n"], false)?;
+        let limit = params.number("n", 10, MAX_N)?;
+        blocking(&app, move |s| {
+            if s.article(&id).map_err(library)?.is_none() {
+                return Err(unknown(&id));
+            }
+            s.similar(&id, limit)
+                .map(|r| render::similar_json(&r))
+                .map_err(library)
+        })
+        .await
+    };
+    respond(run.await)
 }
 
-
-async fn similar() -> Response {
-    not_implemented("/api/similar")
+fn unknown(id: &str) -> ApiError {
+    ApiError::status(StatusCode::NOT_FOUND, format!("no article with id '{id}'"))
 }
 
 /// Unknown paths are JSON 404s too.

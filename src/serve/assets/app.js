@@ -227,7 +227,7 @@ function hitItem(hit) {
   const tags = el("div", { class: "tags" });
   const keywords = Array.isArray(hit.keywords) ? hit.keywords : [];
   for (const k of keywords.slice(0, 6)) {
-    tags.append(el("span", { class: "chip keyword" }, typeof k === "string" ? k : (k.term || k.word || "")));
+    tags.append(el("span", { class: "chip keyword" }, k));
   }
   const entities = Array.isArray(hit.entities) ? hit.entities : [];
   for (const e of entities.slice(0, keywords.length ? 3 : 6)) {
@@ -243,11 +243,7 @@ function hitItem(hit) {
 
 // Near-duplicates folded into a hit, in whichever shape the server gives them.
 function similarCount(hit) {
-  if (typeof hit.similar === "number") return hit.similar;
-  for (const k of ["similar", "duplicates", "near_duplicates"]) {
-    if (Array.isArray(hit[k])) return hit[k].length;
-  }
-  return 0;
+  return Array.isArray(hit.duplicates) ? hit.duplicates.length : 0;
 }
 
 function renderPager(state, results) {
@@ -435,25 +431,22 @@ function docLink(hit) {
   hit.title || hit.path), " ", el("span", { class: "meta" }, (hit.published || "").slice(0, 10)));
 }
 
-// Near-duplicates and similar articles come from /api/similar; when this server has no such
-// route, related articles are those sharing the article's most-mentioned entities.
+// Near-duplicates (the same story republished) and related articles, from /api/similar.
 async function fillSimilar(doc, related, dups) {
+  const list = (xs) => {
+    const ul = el("ul", {});
+    (xs || []).forEach((h) => ul.append(docLink(h)));
+    if (!ul.firstChild) ul.append(el("li", { class: "meta" }, "无"));
+    return ul;
+  };
   try {
     const similar = await api("/api/similar/" + String(doc.id).split("/").map(encodeURIComponent).join("/"));
-    const list = (xs) => { const ul = el("ul", {}); (xs || []).forEach((h) => ul.append(docLink(h))); return ul; };
-    related.append(list(similar.similar || similar.hits || []));
-    dups.append(list(similar.duplicates || []));
-    return;
-  } catch (err) {
-    dups.append(el("p", { class: "meta" }, "此服务器尚不能找重复文章（" + err.message + "）"));
-  }
-  const names = (doc.entities || []).slice(0, 3).map((e) => '"' + e.name.replace(/"/g, "") + '"');
-  if (!names.length) return;
-  try {
-    const results = await api("/api/search?" + new URLSearchParams({ q: names.join(" OR "), n: 6 }));
-    const ul = el("ul", {});
-    results.hits.filter((h) => h.id !== doc.id).slice(0, 5).forEach((h) => ul.append(docLink(h)));
-    related.append(ul);
+    if (similar.keywords && similar.keywords.length) {
+      $("doc-meta").after(el("div", { class: "tags", id: "doc-keywords" }, "关键词：",
+        ...similar.keywords.map((k) => el("span", { class: "chip keyword" }, k))));
+    }
+    related.append(list(similar.similar));
+    dups.append(list(similar.duplicates));
   } catch (err) {
     related.append(el("p", { class: "error" }, err.message));
   }
