@@ -405,3 +405,38 @@ fn a_commit_by_a_running_ingest_shows_without_a_restart() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
 }
+
+#[test]
+fn near_duplicates_fold_into_one_hit_and_similar_lists_them() {
+    let ws = common::Workspace::new();
+    common::serve::write_corpus(&ws);
+    common::serve::near_duplicates(&ws);
+    assert_eq!(ws.ingest().code, 0);
+    let server = Server::start_in(ws);
+    let search = get(&server, &format!("/api/search?q={}", enc("网上零售额"))).json();
+    assert_eq!(
+        (search["total"].clone(), search["articles"].clone()),
+        (json!(1), json!(2))
+    );
+    assert_eq!(ids(&search), ["dup/one.md"]);
+    assert_eq!(
+        search["hits"][0]["duplicates"],
+        json!(["corpus/dup/two.md"])
+    );
+    assert_eq!(search["hits"][0]["keywords"][0], "零售额");
+    let similar = get(&server, "/api/similar/dup/one.md?n=1").json();
+    assert_eq!(similar["article"]["id"], "dup/one.md");
+    assert_eq!(
+        similar["duplicates"],
+        json!([{"id": "dup/two.md", "path": "corpus/dup/two.md", "published": "2022-10-20T15:00:00+08:00",
+                "source": "丁报", "title": "网上零售额前三季度增长"}])
+    );
+    assert_eq!(similar["similar"].as_array().map(Vec::len), Some(1));
+    let missing = get(&server, "/api/similar/dup/none.md");
+    assert_eq!(
+        (missing.status, missing.json()),
+        (404, json!({"error": "no article with id 'dup/none.md'"}))
+    );
+    let bad = get(&server, "/api/similar/dup/one.md?n=101");
+    assert_eq!(bad.json()["parameter"], "n");
+}

@@ -259,3 +259,33 @@ async fn a_hostile_article_shows_as_text_and_runs_nothing_at_phone_width() {
     );
     client.close().await.expect("session closes");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn near_duplicates_show_as_plus_n_similar_and_in_the_article_view() {
+    let Some(driver) = browser() else { return };
+    let ws = common::Workspace::new();
+    common::serve::write_corpus(&ws);
+    common::serve::near_duplicates(&ws);
+    assert_eq!(ws.ingest().code, 0);
+    let server = Server::start_in(ws);
+    let client = connect(&driver, 1280).await;
+    let q = "%E7%BD%91%E4%B8%8A%E9%9B%B6%E5%94%AE%E9%A2%9D"; // 网上零售额
+    client
+        .goto(&server.url(&format!("/?q={q}")))
+        .await
+        .expect("page loads");
+    wait_for(&client, TITLES, json!(["前三季度网上零售额增长"])).await;
+    let similar = "return document.querySelector('#results .similar').textContent";
+    assert_eq!(eval(&client, similar).await, json!("+1 相似"));
+    let keyword = "return document.querySelector('#results .keyword').textContent";
+    assert_eq!(eval(&client, keyword).await, json!("零售额"));
+    click(&client, "#results .hit h2 a").await;
+    wait_for(
+        &client,
+        "return [...document.querySelectorAll('#duplicates li a')].map(a => a.textContent)",
+        json!(["网上零售额前三季度增长"]),
+    )
+    .await;
+    screenshot(&client, "duplicates.png").await;
+    client.close().await.expect("session closes");
+}

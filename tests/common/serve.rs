@@ -43,6 +43,21 @@ pub fn write_corpus(ws: &Workspace) {
     );
 }
 
+/// A long story and its republication by another outlet, one sentence changed.
+pub fn near_duplicates(ws: &Workspace) {
+    let story = "国家统计局今天发布数据显示，今年前三季度全国网上零售额同比增长百分之十二，\
+                 其中实物商品网上零售额占社会消费品零售总额的比重继续提高。\
+                 分析人士认为，线上消费保持活跃，快递业务量同步增长，农村网购增速快于城市。";
+    ws.write(
+        "dup/one.md",
+        format!("---\ntitle: 前三季度网上零售额增长\ndate: 2022-10-20 09:00\nsource: 甲报\n---\n{story}记者将持续关注。\n"),
+    );
+    ws.write(
+        "dup/two.md",
+        format!("---\ntitle: 网上零售额前三季度增长\ndate: 2022-10-20 15:00\nsource: 丁报\n---\n{story}本报将继续报道。\n"),
+    );
+}
+
 /// A server child process, killed on drop.
 pub struct Server {
     pub child: Child,
