@@ -3,10 +3,12 @@
 
 use std::path::PathBuf;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use newsidx::analyse::entities::EntityType;
 use newsidx::ingest::{MaxDelete, Wait};
+use newsidx::search::terms::TermsRequest;
+use newsidx::search::trends::{Interval, Split, TrendsRequest};
 use newsidx::search::{SearchRequest, Sort};
 
 /// Exit codes, documented in README.md.
@@ -53,6 +55,19 @@ pub enum Command {
     /// What the index holds: documents, publication range, sources, months, categories, size
     /// on disk and the last ingest.
     Stats(StatsArgs),
+    /// Serve a web page for browsing the index, and its JSON API (loopback by default).
+    Serve(ServeArgs),
+    /// Matching articles per day, week, month or year, and their share of all articles of
+    /// each period; optionally one series per top source, category or entity.
+    Trends(TrendsArgs),
+    /// The words that most distinguish the matching articles from the whole corpus
+    /// (log-likelihood ratio); without a query, the corpus's most frequent words.
+    Terms(TermsArgs),
+    /// List near-duplicate clusters (the same story republished), largest first.
+    Duplicates(DuplicatesArgs),
+    /// Articles about the same thing as one article (shared keywords and entities), with its
+    /// near-duplicates listed apart.
+    Similar(SimilarArgs),
 }
 
 /// The query language, shown by `newsidx search --help`.
@@ -164,7 +179,7 @@ impl IngestArgs {
     }
 }
 
-/// Filters shared by `search` and `entities`.
+/// Filters shared by `search`, `entities` and `duplicates`.
 #[derive(Debug, Args)]
 pub struct FilterArgs {
     /// Only articles published on or after this day (YYYY-MM-DD, in +08:00).
@@ -246,6 +261,10 @@ pub struct SearchArgs {
     /// Also count the whole result set by source, category, tag, month and top entities.
     #[arg(long)]
     pub facets: bool,
+    /// List every article; by default each near-duplicate cluster shows as its earliest
+    /// article with `+N similar`.
+    #[arg(long)]
+    pub no_collapse: bool,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
@@ -271,6 +290,7 @@ impl SearchArgs {
                 SortArg::Oldest => Sort::Oldest,
             },
             facets: self.facets,
+            no_collapse: self.no_collapse,
             ..self.filters.request(&self.query, self.limit)
         }
     }
@@ -306,6 +326,120 @@ pub struct EntitiesArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub index: IndexArg,
+    /// Address to listen on; port 0 picks a free port. Anything but loopback exposes the
+    /// archive to the network.
+    #[arg(long, default_value = "127.0.0.1:7700", value_name = "ADDR")]
+    pub addr: std::net::SocketAddr,
+}
+
+#[derive(Debug, Args)]
+pub struct TrendsArgs {
+    /// Count only articles matching this query (same syntax as search); empty: all articles.
+    #[arg(default_value = "")]
+    pub query: String,
+    #[command(flatten)]
+    pub index: IndexArg,
+    /// Period length: day, week (ISO, Monday to Sunday), month or year, by each article's
+    /// publication day in its own offset.
+    #[arg(long, default_value = "month", value_parser = parse_interval, value_name = "PERIOD")]
+    pub by: Interval,
+    /// One series per top value of: source, category, or entity:TYPE (PER, ORG, LOC, PRODUCT, WORK).
+    #[arg(long, value_parser = parse_split, value_name = "FIELD")]
+    pub split: Option<Split>,
+    /// Number of series with --split (at most 100).
+    #[arg(long, default_value_t = newsidx::search::trends::DEFAULT_TOP, value_name = "K")]
+    pub top: usize,
+    /// Print one JSON object instead of text.
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print CSV: period,start,count,all,share (with --split: period,start,series,count,all,share).
+    #[arg(long)]
+    pub csv: bool,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+}
+
+impl TrendsArgs {
+    /// The library request these flags describe.
+    pub fn request(&self) -> TrendsRequest {
+        TrendsRequest {
+            search: self.filters.request(&self.query, 0),
+            by: self.by,
+            split: self.split,
+            top: self.top,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct TermsArgs {
+    /// Contrast the articles matching this query (same syntax as search) with the corpus;
+    /// empty: the corpus's own top words.
+    #[arg(default_value = "")]
+    pub query: String,
+    #[command(flatten)]
+    pub index: IndexArg,
+    /// Number of terms to list (at most 1000).
+    #[arg(long, default_value_t = newsidx::search::terms::DEFAULT_TOP, value_name = "N")]
+    pub top: usize,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+}
+
+impl TermsArgs {
+    /// The library request these flags describe.
+    pub fn request(&self) -> TermsRequest {
+        TermsRequest {
+            search: self.filters.request(&self.query, 0),
+            top: self.top,
+        }
+    }
+}
+
+fn parse_interval(text: &str) -> Result<Interval, String> {
+    text.parse()
+}
+
+fn parse_split(text: &str) -> Result<Split, String> {
+    text.parse()
+}
+
+#[derive(Debug, Args)]
+pub struct DuplicatesArgs {
+    #[command(flatten)]
+    pub index: IndexArg,
+    /// Number of clusters to list.
+    #[arg(short = 'n', long = "limit", default_value_t = 20, value_name = "N")]
+    pub limit: usize,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SimilarArgs {
+    /// The article: its id (path relative to the ingested folder) or its file.
+    #[arg(value_name = "PATH|ID")]
+    pub article: String,
+    #[command(flatten)]
+    pub index: IndexArg,
+    /// Number of related articles to list.
+    #[arg(short = 'n', long = "limit", default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct InspectArgs {
     /// Files to parse.
     #[arg(required = true)]
@@ -315,49 +449,11 @@ pub struct InspectArgs {
 }
 
 fn parse_day(text: &str) -> Result<NaiveDate, String> {
-    let day = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("expected a day as YYYY-MM-DD, found '{text}'"))?;
-    supported(day).map(|_| day)
+    newsidx::years::parse_day(text)
 }
 
-/// Dates the index can hold; asking for others is a mistake worth saying so.
-fn supported(day: NaiveDate) -> Result<(), String> {
-    newsidx::years::supported_year(day.year())
-}
-
-/// `2021`, `2021-09` or `2021-09-17` as its first and last day.
 fn parse_period(text: &str) -> Result<(NaiveDate, NaiveDate), String> {
-    let (first, last) = period_days(text)?;
-    supported(first)?;
-    supported(last)?;
-    Ok((first, last))
-}
-
-fn period_days(text: &str) -> Result<(NaiveDate, NaiveDate), String> {
-    let err =
-        || format!("expected a year, month or day (2021, 2021-09, 2021-09-17), found '{text}'");
-    let parts: Vec<&str> = text.trim().split('-').collect();
-    let num = |s: &str| s.parse::<u32>().map_err(|_| err());
-    let year = i32::try_from(num(parts.first().copied().unwrap_or(""))?).map_err(|_| err())?;
-    let day = |m: u32, d: u32| NaiveDate::from_ymd_opt(year, m, d).ok_or_else(err);
-    match parts.len() {
-        1 => Ok((day(1, 1)?, day(12, 31)?)),
-        2 => {
-            let month = num(parts[1])?;
-            let first = day(month, 1)?;
-            let next = if month == 12 {
-                NaiveDate::from_ymd_opt(year + 1, 1, 1)
-            } else {
-                day(month + 1, 1).ok()
-            };
-            Ok((first, next.and_then(|n| n.pred_opt()).ok_or_else(err)?))
-        }
-        3 => {
-            let d = day(num(parts[1])?, num(parts[2])?)?;
-            Ok((d, d))
-        }
-        _ => Err(err()),
-    }
+    newsidx::years::parse_period(text)
 }
 
 /// `50%` (a share of the indexed documents, 0-100) or `1000` (a count).

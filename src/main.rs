@@ -11,8 +11,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::sync::Arc;
 
 use cli::{
-    Cli, Command, EntitiesArgs, IngestArgs, InspectArgs, LogFormat, ParseArgs, SearchArgs,
-    StatsArgs, exit,
+    Cli, Command, DuplicatesArgs, EntitiesArgs, IngestArgs, InspectArgs, LogFormat, ParseArgs,
+    SearchArgs, ServeArgs, SimilarArgs, StatsArgs, TermsArgs, TrendsArgs, exit,
 };
 use newsidx::analyse::Linguistics;
 use newsidx::error::Error;
@@ -31,6 +31,11 @@ fn main() -> ExitCode {
         Command::Entities(args) => entities(args),
         Command::Inspect(args) => inspect(args),
         Command::Stats(args) => stats(args),
+        Command::Serve(args) => serve(args),
+        Command::Trends(args) => trends(args),
+        Command::Terms(args) => terms(args),
+        Command::Duplicates(args) => duplicates(args),
+        Command::Similar(args) => similar(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -205,6 +210,40 @@ fn entities(args: EntitiesArgs) -> Result<u8, Error> {
     })
 }
 
+fn duplicates(args: DuplicatesArgs) -> Result<u8, Error> {
+    let searcher = searcher(&args.index.index)?;
+    let clusters = searcher.duplicates(&args.filters.request("", 0), args.limit)?;
+    let mut out = std::io::stdout().lock();
+    let _ = if args.json {
+        writeln!(out, "{}", render::duplicates_json(&clusters))
+    } else {
+        write!(out, "{}", render::duplicates_text(&clusters))
+    };
+    Ok(if clusters.total > 0 {
+        exit::OK
+    } else {
+        exit::PARTIAL
+    })
+}
+
+fn similar(args: SimilarArgs) -> Result<u8, Error> {
+    let searcher = searcher(&args.index.index)?;
+    let results = searcher.similar(&args.article, args.limit)?;
+    let mut out = std::io::stdout().lock();
+    let _ = if args.json {
+        writeln!(out, "{}", render::similar_json(&results))
+    } else {
+        write!(out, "{}", render::similar_text(&results))
+    };
+    Ok(
+        if results.similar.is_empty() && results.duplicates.is_empty() {
+            exit::PARTIAL
+        } else {
+            exit::OK
+        },
+    )
+}
+
 fn stats(args: StatsArgs) -> Result<u8, Error> {
     let stats = newsidx::search::stats::stats(&args.index.index)?;
     let mut out = std::io::stdout().lock();
@@ -214,6 +253,56 @@ fn stats(args: StatsArgs) -> Result<u8, Error> {
         write!(out, "{}", render::stats_text(&stats))
     };
     Ok(exit::OK)
+}
+
+/// Serves until killed; the first stdout line says where (tests read the port from it).
+fn serve(args: ServeArgs) -> Result<u8, Error> {
+    let searcher = searcher(&args.index.index)?;
+    let index = args.index.index.clone();
+    newsidx::serve::run(searcher, index, args.addr, |addr| {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(
+            out,
+            "newsidx: serving {} at http://{addr}/",
+            render::terminal_safe(&args.index.index.display().to_string())
+        );
+        let _ = out.flush();
+    })?;
+    Ok(exit::OK)
+}
+
+fn trends(args: TrendsArgs) -> Result<u8, Error> {
+    let searcher = searcher(&args.index.index)?;
+    let trends = searcher.trends(&args.request())?;
+    let mut out = std::io::stdout().lock();
+    let _ = if args.json {
+        writeln!(out, "{}", render::trends_json(&trends))
+    } else if args.csv {
+        write!(out, "{}", render::trends_csv(&trends))
+    } else {
+        write!(out, "{}", render::trends_text(&trends, &style(&out)))
+    };
+    Ok(if trends.total > 0 {
+        exit::OK
+    } else {
+        exit::PARTIAL
+    })
+}
+
+fn terms(args: TermsArgs) -> Result<u8, Error> {
+    let searcher = searcher(&args.index.index)?;
+    let terms = searcher.terms(&args.request())?;
+    let mut out = std::io::stdout().lock();
+    let _ = if args.json {
+        writeln!(out, "{}", render::terms_json(&terms))
+    } else {
+        write!(out, "{}", render::terms_text(&terms))
+    };
+    Ok(if terms.terms.is_empty() {
+        exit::PARTIAL
+    } else {
+        exit::OK
+    })
 }
 
 /// Colour unless NO_COLOR or piped; hyperlinks only on a terminal that is not `dumb`; the

@@ -6,11 +6,18 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
+use crate::analyse::TextField;
 use crate::ingest::{Event, IngestReport};
+use crate::search::article::{Mark, Segment, StoredArticle, segments};
+use crate::search::duplicates::{ArticleRef, Clusters};
 use crate::search::facets::FacetValue;
+use crate::search::similar::SimilarResults;
 use crate::search::snippet::Snippet;
 use crate::search::stats::Stats;
 use crate::search::{EntityCounts, Facets, Hit, SearchResults};
+
+mod trends;
+pub use trends::{bar, terms_json, terms_text, trends_csv, trends_json, trends_text};
 
 /// Replaces control characters (C0, DEL, C1) and bidirectional overrides with U+FFFD, and line
 /// breaks with spaces.
@@ -203,15 +210,27 @@ pub fn search_text(results: &SearchResults, style: &Style) -> String {
             head.push_str(&pad(&terminal_safe(hit.source.as_deref().unwrap_or("")), w));
             head.push_str("  ");
         }
-        let room = style.width.saturating_sub(display_width(&head)).max(10);
+        let similar = match hit.duplicates.len() {
+            0 => String::new(),
+            n => format!("  +{n} similar"),
+        };
+        let room = style
+            .width
+            .saturating_sub(display_width(&head) + similar.len())
+            .max(10);
         let title = fit(&terminal_safe(&hit.title), room);
-        let _ = writeln!(out, "{head}{}", paint(BOLD, &title));
+        let _ = writeln!(out, "{head}{}{similar}", paint(BOLD, &title));
         let path = terminal_safe(&hit.path);
         let _ = writeln!(
             out,
             "{indent}{}",
             paint(DIM, &file_link(&hit.path, &path, style))
         );
+        if !hit.keywords.is_empty() {
+            let line = format!("keywords: {}", terminal_safe(&hit.keywords.join(", ")));
+            let room = style.width.saturating_sub(indent.len()).max(10);
+            let _ = writeln!(out, "{indent}{}", paint(DIM, &fit(&line, room)));
+        }
         let _ = writeln!(out, "{}", snippet_lines(&hit.snippet, style, &indent, 2));
     }
     if let Some(facets) = &results.facets {
@@ -243,8 +262,13 @@ fn footer(results: &SearchResults) -> String {
             results.total, results.took_ms
         );
     }
+    let folded = match results.articles.saturating_sub(results.total) {
+        0 => String::new(),
+        1 => ", 1 near-duplicate folded in".to_string(),
+        n => format!(", {n} near-duplicates folded in"),
+    };
     format!(
-        "{}–{} of {} {noun} ({} ms)",
+        "{}–{} of {} {noun}{folded} ({} ms)",
         results.offset + 1,
         results.offset + results.hits.len(),
         results.total,
@@ -290,14 +314,15 @@ pub fn facets_text(facets: &Facets, style: &Style) -> String {
     out
 }
 
-/// The `--json` object: `{"query", "parsed", "partial", "total", "offset", "took_ms", "hits",
-/// ["facets"]}`.
+/// The `--json` object: `{"query", "parsed", "partial", "total", "articles", "offset",
+/// "took_ms", "hits", ["facets"]}`.
 pub fn search_json(results: &SearchResults) -> Value {
     let mut json = json!({
         "query": results.query,
         "parsed": results.parsed,
         "partial": results.partial,
         "total": results.total,
+        "articles": results.articles,
         "offset": results.offset,
         "took_ms": results.took_ms,
         "hits": results.hits.iter().map(hit_json).collect::<Vec<_>>(),
@@ -333,6 +358,7 @@ pub fn facets_json(facets: &Facets) -> Value {
 
 fn hit_json(hit: &Hit) -> Value {
     json!({
+        "id": hit.id,
         "path": hit.path,
         "title": hit.title,
         "published": hit.published.map(|d| d.to_rfc3339()),
@@ -345,7 +371,51 @@ fn hit_json(hit: &Hit) -> Value {
         "categories": hit.categories,
         "tags": hit.tags,
         "entities": hit.entities,
+        "keywords": hit.keywords,
+        "duplicates": hit.duplicates,
     })
+}
+
+/// `/api/doc/{id}`: the `inspect` object of a stored article (`id`, `path`, `title`, …, `body`,
+/// `dates`, `entities`) plus `title_segments` and `body_segments`, the texts cut into runs
+/// `{"text"}`, `{"text", "entity": {"name", "type"}}` or `{"text", "date": {mention}}`.
+pub fn article_json(article: &StoredArticle) -> Value {
+    let cut = |text: &str, field| {
+        segments(text, field, &article.dates, &article.entities)
+            .iter()
+            .map(segment_json)
+            .collect::<Vec<_>>()
+    };
+    json!({
+        "id": article.id,
+        "path": article.path,
+        "title": article.title,
+        "published": article.published.map(|d| d.to_rfc3339()),
+        "author": article.author,
+        "source": article.source,
+        "editor": article.editor,
+        "site": article.site,
+        "categories": article.categories,
+        "tags": article.tags,
+        "url": article.url,
+        "image": article.image,
+        "extra": article.extra,
+        "body": article.body,
+        "dates": article.dates,
+        "entities": article.entities,
+        "title_segments": cut(&article.title, TextField::Title),
+        "body_segments": cut(&article.body, TextField::Body),
+    })
+}
+
+fn segment_json(segment: &Segment) -> Value {
+    match &segment.mark {
+        None => json!({"text": segment.text}),
+        Some(Mark::Entity { name, kind }) => {
+            json!({"text": segment.text, "entity": {"name": name, "type": kind}})
+        }
+        Some(Mark::Date(mention)) => json!({"text": segment.text, "date": mention}),
+    }
 }
 
 /// A byte count as `12.3 MB`.
@@ -439,6 +509,93 @@ pub fn stats_json(stats: &Stats) -> Value {
             "summary": l.summary,
         })),
     })
+}
+
+/// `2021-11-30  source  title  (path)` for one article in a list.
+fn article_line(a: &ArticleRef) -> String {
+    let date = a.published.map_or_else(
+        || "----------".to_string(),
+        |d| d.format("%Y-%m-%d").to_string(),
+    );
+    let source = a.source.as_deref().unwrap_or("-");
+    terminal_safe(&format!("{date}  {source}  {}  ({})", a.title, a.path))
+}
+
+/// The `duplicates` command as text: per cluster its size, sources and earliest article, then
+/// the other members indented.
+pub fn duplicates_text(clusters: &Clusters) -> String {
+    let mut out = String::new();
+    for (rank, c) in clusters.clusters.iter().enumerate() {
+        let sources: Vec<String> = c
+            .sources
+            .iter()
+            .map(|s| format!("{} {}", s.source, s.count))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{:>2}. {} articles; sources: {}",
+            rank + 1,
+            c.size,
+            terminal_safe(&sources.join(", "))
+        );
+        for (i, a) in c.articles.iter().enumerate() {
+            let mark = if i == 0 { "first" } else { "     " };
+            let _ = writeln!(out, "    {mark} {}", article_line(a));
+        }
+    }
+    let _ = writeln!(
+        out,
+        "{} of {} clusters, {} articles in clusters ({} ms)",
+        clusters.clusters.len(),
+        clusters.total,
+        clusters.articles,
+        clusters.took_ms
+    );
+    out
+}
+
+/// The `duplicates --json` object: `{"total", "articles", "took_ms", "clusters": [{"size",
+/// "earliest", "sources": [{"source", "count"}], "articles"}]}`.
+pub fn duplicates_json(clusters: &Clusters) -> Value {
+    serde_json::to_value(clusters).unwrap_or(Value::Null)
+}
+
+/// The `similar` command as text: the article and its keywords, its near-duplicates, then
+/// the related articles with their scores and shared keywords.
+pub fn similar_text(results: &SimilarResults) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", article_line(&results.article));
+    let _ = writeln!(
+        out,
+        "keywords: {}",
+        terminal_safe(&results.keywords.join(", "))
+    );
+    let _ = writeln!(out, "\nnear-duplicates ({}):", results.duplicates.len());
+    for a in &results.duplicates {
+        let _ = writeln!(out, "    {}", article_line(a));
+    }
+    let _ = writeln!(out, "\nsimilar ({}):", results.similar.len());
+    for (rank, r) in results.similar.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "{:>3}. {:.2}  {}",
+            rank + 1,
+            r.score,
+            article_line(&r.article)
+        );
+        if !r.shared_keywords.is_empty() {
+            let shared = terminal_safe(&r.shared_keywords.join(", "));
+            let _ = writeln!(out, "     shared: {shared}");
+        }
+    }
+    let _ = writeln!(out, "({} ms)", results.took_ms);
+    out
+}
+
+/// The `similar --json` object: `{"article", "keywords", "duplicates", "similar": [{"id",
+/// "path", "title", "published", "source", "score", "shared_keywords"}], "took_ms"}`.
+pub fn similar_json(results: &SimilarResults) -> Value {
+    serde_json::to_value(results).unwrap_or(Value::Null)
 }
 
 /// The `entities` command as text: rank, type, name, document count.

@@ -1,5 +1,5 @@
-//! Analyse: a document's text to an [`Analysis`] (the dates it mentions and the entities it
-//! names), and the normaliser and tokenizers ([`text`]) that indexing and querying share.
+//! Analyse: a document's text to an [`Analysis`] (the dates it mentions, the entities it
+//! names and its keywords), near-duplicate fingerprints ([`neardup`]), and the normaliser and tokenizers ([`text`]) that indexing and querying share.
 //!
 //! It takes plain strings ([`Text`]), never a read or index type, so the read stage and this one
 //! cannot depend on each other. [`Linguistics`] is the one dictionary everything here uses.
@@ -7,7 +7,9 @@
 pub mod dates;
 pub mod dictionary;
 pub mod entities;
+pub mod keywords;
 mod linguistics;
+pub mod neardup;
 pub mod script;
 pub mod text;
 
@@ -42,6 +44,8 @@ pub struct Analysis {
     pub dates: Vec<MentionedDate>,
     /// Named entities of the title and body, most mentioned first.
     pub entities: Vec<Entity>,
+    /// The article's top TF-IDF keywords, best first ([`keywords`]).
+    pub keywords: Vec<String>,
 }
 
 /// Which text a mention's byte offsets refer to.
@@ -84,7 +88,12 @@ impl Linguistics {
             .flatten()
             .chain(mentioned_dates(TextField::Body, text.body, text.published))
             .collect();
-        Analysis { dates, entities }
+        let keywords = keywords::keywords(&self.analyzer, text.title, text.body);
+        Analysis {
+            dates,
+            entities,
+            keywords,
+        }
     }
 }
 

@@ -68,6 +68,9 @@ pub fn to_document(
     {
         doc.add_text(f.entities, json);
     }
+    for keyword in &analysis.keywords {
+        doc.add_text(f.keywords, keyword);
+    }
     let published_day = article.published.map(|d| d.date_naive());
     for date in &analysis.dates {
         let m = &date.mention;

@@ -1,8 +1,10 @@
 //! Index: the Tantivy side. [`schema`] names the fields (part of the on-disk format),
 //! [`convert`] turns a read document and its analysis into a Tantivy document and back,
+//! [`clusters`] assigns near-duplicate clusters at ingest and reads them back,
 //! [`state`] reads and records what a previous ingest left (fingerprints, user entities), and
 //! this module opens or creates an index with the shared analysers registered.
 
+pub mod clusters;
 pub mod convert;
 pub mod last_ingest;
 pub mod schema;

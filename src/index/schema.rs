@@ -14,7 +14,10 @@ use crate::analyse::text::{BIGRAM_TOKENIZER, JIEBA_TOKENIZER};
 /// fields, and fast `author`/`source`/`categories`/`tags` for facets. 3: `editor`, `site` and
 /// the per-file stat fields. 4: all of these together. 5: `open_start`/`open_end`, the days
 /// covered by open spans, matched by overlap.
-pub const FORMAT_VERSION: u32 = 5;
+/// 6: `keywords`, and the near-duplicate fields `minhash`, `dup_band`, `cluster`.
+/// 7: fast `published_offset`, so `trends` buckets each article by the calendar day of its own
+/// offset without reading stored fields.
+pub const FORMAT_VERSION: u32 = 7;
 
 /// Handles to every field, resolved once.
 #[derive(Debug, Clone, Copy)]
@@ -52,6 +55,14 @@ pub struct Fields {
     pub entity_name: Field,
     /// The article's entities as stored JSON (name, type, count, mentions).
     pub entities: Field,
+    /// Top TF-IDF keywords, best first (exact strings, stored and indexed for `similar`).
+    pub keywords: Field,
+    /// The body's MinHash signature (`analyse::neardup`), fast bytes for verifying candidates.
+    pub minhash: Field,
+    /// One LSH key per band of the signature: an exact lookup finds candidate copies.
+    pub dup_band: Field,
+    /// The near-duplicate cluster: the key of the first member indexed (`index::clusters`).
+    pub cluster: Field,
 }
 
 /// The schema: word fields (jieba, frequencies only: phrases go to the bigram fields, which
@@ -84,7 +95,8 @@ pub fn schema() -> Schema {
             .set_fast()
             .set_precision(DateTimePrecision::Seconds),
     );
-    b.add_i64_field("published_offset", STORED);
+    // Fast too: `trends` puts each article in the period of its own local day.
+    b.add_i64_field("published_offset", STORED | FAST);
     // Fast as well: facets and stats count them over whole result sets.
     b.add_text_field("author", STRING | STORED | FAST);
     b.add_text_field("source", STRING | STORED | FAST);
@@ -109,6 +121,10 @@ pub fn schema() -> Schema {
     b.add_facet_field("entity", FacetOptions::default());
     b.add_text_field("entity_name", STRING);
     b.add_text_field("entities", STORED);
+    b.add_text_field("keywords", STRING | STORED);
+    b.add_bytes_field("minhash", FAST);
+    b.add_u64_field("dup_band", INDEXED);
+    b.add_u64_field("cluster", INDEXED | FAST | STORED);
     b.build()
 }
 
@@ -145,6 +161,10 @@ impl Fields {
             entity: f("entity")?,
             entity_name: f("entity_name")?,
             entities: f("entities")?,
+            keywords: f("keywords")?,
+            minhash: f("minhash")?,
+            dup_band: f("dup_band")?,
+            cluster: f("cluster")?,
         })
     }
 }

@@ -11,7 +11,9 @@ use tantivy::{IndexWriter, TantivyDocument, Term};
 use super::article::{self, Parsed};
 use super::settings::{Settings, fnv1a};
 use super::{Event, IngestOptions};
+use crate::analyse::neardup::Signature;
 use crate::error::Rejection;
+use crate::index::clusters::{self, Assigner};
 use crate::index::state::{DocState, FileEntry, Outcome, Stat, StateFields};
 use crate::index::{self, Fields};
 use crate::read::discover::{self, Candidate};
@@ -80,6 +82,8 @@ pub struct Batch<'a> {
     /// The writer's first error; the run stops with it after the current chunk.
     pub first_error: &'a Mutex<Option<tantivy::TantivyError>>,
     pub on_event: &'a (dyn Fn(Event) + Sync),
+    /// Near-duplicate cluster assignment for this run.
+    pub clusters: &'a Assigner,
 }
 
 impl Batch<'_> {
@@ -207,6 +211,9 @@ impl Batch<'_> {
             &self.fields,
         );
         self.state_fields.stamp(&mut doc, state);
+        let signature = Signature::of(&article.document.body);
+        let cluster = self.clusters.assign(id, signature.as_ref());
+        clusters::stamp(&mut doc, signature.as_ref(), cluster, &self.fields);
         self.writer
             .delete_term(Term::from_field_text(self.fields.id, id));
         if let Err(e) = self.writer.add_document(doc)

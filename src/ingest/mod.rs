@@ -36,6 +36,7 @@ pub use article::{Article, ParseOptions, Parsed};
 pub use settings::Settings;
 pub use writer::Wait;
 
+use crate::index::clusters::Assigner;
 use file::{Batch, Previous, Tally};
 
 /// Files over this size are rejected unread; news articles are kilobytes, so anything larger is
@@ -457,6 +458,7 @@ impl Running<'_> {
         let mut checkpoints = 0;
         let mut last_commit = Instant::now();
         let mut done = 0;
+        let clusters = self.cluster_assigner()?;
         for chunk in candidates.chunks(CHUNK) {
             let batch = Batch {
                 options: self.options,
@@ -469,6 +471,7 @@ impl Running<'_> {
                 entries: &self.plan.entries,
                 first_error: &first_error,
                 on_event: self.on_event,
+                clusters: &clusters,
             };
             let part = chunk
                 .par_iter()
@@ -492,6 +495,20 @@ impl Running<'_> {
             }
         }
         Ok((tally, checkpoints, writer))
+    }
+
+    /// Near-duplicate assignment against the last commit (see `index::clusters`).
+    fn cluster_assigner(&self) -> Result<Assigner, Error> {
+        let reader = self
+            .opened
+            .index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| Error::index(&self.options.index, e))?;
+        let searcher = reader.searcher();
+        let committed = (searcher.num_docs() > 0).then_some(searcher);
+        Ok(Assigner::new(committed, &self.opened.fields))
     }
 
     /// The final commit (skipped when it would change nothing), then the document count.

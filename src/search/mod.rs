@@ -19,12 +19,18 @@ use tantivy::{DocAddress, IndexReader, Order, TantivyDocument};
 
 use std::sync::Arc;
 
+pub mod article;
+pub mod collapse;
+pub mod duplicates;
 pub mod facets;
 pub mod plan;
 pub mod query;
+pub mod similar;
 pub mod snippet;
 pub mod stats;
 pub mod synonyms;
+pub mod terms;
+pub mod trends;
 
 use crate::analyse::Linguistics;
 use crate::analyse::entities::EntityType;
@@ -79,6 +85,8 @@ pub struct SearchRequest {
     pub entities: Vec<String>,
     /// Count the whole result set by source, category, tag, month and entity.
     pub facets: bool,
+    /// List every article instead of one per near-duplicate cluster.
+    pub no_collapse: bool,
 }
 
 /// One ranked result.
@@ -98,6 +106,11 @@ pub struct Hit {
     pub tags: Vec<String>,
     /// The article's entities as indexed: `[{"name", "type", "count", "mentions"}]`.
     pub entities: serde_json::Value,
+    /// The article's keywords, best first.
+    pub keywords: Vec<String>,
+    /// Paths of the other matching articles of its near-duplicate cluster, earliest first
+    /// (empty with `no_collapse`).
+    pub duplicates: Vec<String>,
 }
 
 /// Counts over the whole result set.
@@ -118,8 +131,10 @@ pub struct SearchResults {
     pub parsed: String,
     /// No document had every word; these are the best partial matches.
     pub partial: bool,
-    /// Every matching document, not only this page.
+    /// Every result, not only this page: one per near-duplicate cluster when collapsed.
     pub total: usize,
+    /// Matching articles, counting each member of a cluster.
+    pub articles: usize,
     /// Hits skipped before this page.
     pub offset: usize,
     pub took_ms: u64,
@@ -150,6 +165,17 @@ pub struct Searcher {
     reader: IndexReader,
     linguistics: Arc<Linguistics>,
     synonyms: Synonyms,
+}
+
+/// The documents a request selects, as [`Searcher::matching`] resolves it.
+pub(crate) struct Matching {
+    pub query: Box<dyn Query>,
+    /// How the words were understood (empty without words).
+    pub parsed: String,
+    /// No document had every word; `query` matches those with some.
+    pub partial: bool,
+    /// Neither words nor filters: every document.
+    pub everything: bool,
 }
 
 /// The query a request resolves to: all words, or (partial) some of them.
@@ -235,14 +261,17 @@ impl Searcher {
         let started = Instant::now();
         let plan = self.plan(request)?;
         let resolved = self.resolve(&plan)?;
-        let ranked = self.page(request, &plan, &resolved.query)?;
-        let searcher = self.reader.searcher();
-        let err = |e: tantivy::TantivyError| Error::Query(format!("search failed: {e}"));
-        let mut hits = Vec::with_capacity(ranked.len());
-        for (score, address) in ranked {
-            let doc: TantivyDocument = searcher.doc(address).map_err(err)?;
-            hits.push(self.hit(&doc, score, &plan.needles));
-        }
+        let (hits, total) = if request.no_collapse {
+            let ranked = self.page(request, &plan, &resolved.query)?;
+            let searcher = self.reader.searcher();
+            let mut hits = Vec::with_capacity(ranked.len());
+            for (score, address) in ranked {
+                hits.push(self.hit_at(&searcher, address, score, &plan.needles)?);
+            }
+            (hits, resolved.total)
+        } else {
+            self.collapsed_page(request, &plan, &resolved.query)?
+        };
         let facets = if request.facets {
             Some(self.facets(&resolved.query)?)
         } else {
@@ -252,12 +281,61 @@ impl Searcher {
             query: request.query.clone(),
             parsed: plan.parsed.clone(),
             partial: resolved.partial,
-            total: resolved.total,
+            total,
+            articles: resolved.total,
             offset: request.offset.min(MAX_OFFSET),
             took_ms: elapsed_ms(started),
             hits,
             facets,
         })
+    }
+
+    /// One page of clusters: each shown as its earliest matching article, with the paths of
+    /// the others; and the number of clusters.
+    fn collapsed_page(
+        &self,
+        request: &SearchRequest,
+        plan: &Plan,
+        query: &BooleanQuery,
+    ) -> Result<(Vec<Hit>, usize), Error> {
+        let searcher = self.reader.searcher();
+        let err = |e: tantivy::TantivyError| Error::Query(format!("search failed: {e}"));
+        let ranked = request.sort == Sort::Relevance && plan.has_terms();
+        let members = searcher
+            .search(query, &collapse::Members { scored: ranked })
+            .map_err(err)?;
+        let groups = collapse::group(members, request.sort, ranked);
+        let mut hits = Vec::new();
+        let page = groups
+            .iter()
+            .skip(request.offset.min(MAX_OFFSET))
+            .take(request.limit.min(MAX_HITS));
+        for group in page {
+            let Some(first) = group.first() else { continue };
+            let score = if ranked { group.score } else { 0.0 };
+            let mut hit = self.hit_at(&searcher, first.address, score, &plan.needles)?;
+            for other in group.others() {
+                let doc: TantivyDocument = searcher.doc(other.address).map_err(err)?;
+                let path = index::convert::stored_text(&doc, self.opened.fields.path);
+                hit.duplicates.push(path.unwrap_or_default());
+            }
+            hits.push(hit);
+        }
+        Ok((hits, groups.len()))
+    }
+
+    /// The hit for the document at `address`.
+    pub(crate) fn hit_at(
+        &self,
+        searcher: &tantivy::Searcher,
+        address: DocAddress,
+        score: f32,
+        needles: &[String],
+    ) -> Result<Hit, Error> {
+        let doc: TantivyDocument = searcher
+            .doc(address)
+            .map_err(|e| Error::Query(format!("search failed: {e}")))?;
+        Ok(self.hit(&doc, score, needles))
     }
 
     /// One page of the result set in the requested order.
@@ -329,12 +407,7 @@ impl Searcher {
         top: usize,
     ) -> Result<EntityCounts, Error> {
         let started = Instant::now();
-        // Counting over everything needs no words, which `plan` refuses for searching.
-        let query: Box<dyn Query> = match self.plan(request) {
-            Ok(plan) => Box::new(self.resolve(&plan)?.query),
-            Err(_) if request.query.trim().is_empty() => Box::new(AllQuery),
-            Err(e) => return Err(e),
-        };
+        let query = self.matching(request)?.query;
         let kinds: &[EntityType] = match &kind {
             Some(k) => std::slice::from_ref(k),
             None => &EntityType::ALL,
@@ -351,6 +424,30 @@ impl Searcher {
             took_ms: elapsed_ms(started),
             entities,
         })
+    }
+
+    /// The documents a request selects, for counting: its words and filters as `search`
+    /// resolves them (partial when no document has every word), or every document when it has
+    /// neither, which `plan` refuses for searching.
+    pub(crate) fn matching(&self, request: &SearchRequest) -> Result<Matching, Error> {
+        match self.plan(request) {
+            Ok(plan) => {
+                let resolved = self.resolve(&plan)?;
+                Ok(Matching {
+                    query: Box::new(resolved.query),
+                    parsed: plan.parsed,
+                    partial: resolved.partial,
+                    everything: false,
+                })
+            }
+            Err(_) if request.query.trim().is_empty() => Ok(Matching {
+                query: Box::new(AllQuery),
+                parsed: String::new(),
+                partial: false,
+                everything: true,
+            }),
+            Err(e) => Err(e),
+        }
     }
 
     /// The top `top` entities of each of `kinds` among the documents `query` matches, and the
@@ -407,6 +504,8 @@ impl Searcher {
             entities: text(f.entities)
                 .and_then(|json| serde_json::from_str(&json).ok())
                 .unwrap_or_else(|| serde_json::Value::Array(Vec::new())),
+            keywords: index::convert::stored_texts(doc, f.keywords),
+            duplicates: Vec::new(),
         }
     }
 }
