@@ -164,7 +164,7 @@ fn json_output_contract() {
     assert_eq!(
         keys,
         vec![
-            "hits", "offset", "parsed", "partial", "query", "took_ms", "total"
+            "articles", "hits", "offset", "parsed", "partial", "query", "took_ms", "total"
         ]
     );
     assert_eq!(json["parsed"], "微信支付 AND 推出");
@@ -179,8 +179,10 @@ fn json_output_contract() {
         vec![
             "author",
             "categories",
+            "duplicates",
             "editor",
             "entities",
+            "keywords",
             "path",
             "published",
             "score",
@@ -240,11 +242,20 @@ fn text_output_lists_rank_date_title_path_and_snippet() {
     let ws = payments();
     let run = newsidx(ws.path(), &["search", "--index", "index", "农业"]);
     assert_eq!(run.code, 0);
+    let json = newsidx(ws.path(), &["search", "--index", "index", "--json", "农业"]).json();
+    let keywords: Vec<&str> = json["hits"][0]["keywords"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap())
+        .collect();
+    assert!(keywords.contains(&"贷款"), "{keywords:?}");
     assert_eq!(
         run.stdout,
-        " 1. 2021-09-01  政策性银行发放贷款\n    corpus/bank.md\n    \
-         中国农业发展银行向多家企业发放专项贷款，推进互联网平台互联互通。\n1–1 of 1 article ("
-            .to_string()
+        format!(
+            " 1. 2021-09-01  政策性银行发放贷款\n    corpus/bank.md\n    keywords: {}\n    ",
+            keywords.join(", ")
+        ) + "中国农业发展银行向多家企业发放专项贷款，推进互联网平台互联互通。\n1–1 of 1 article ("
             + run.stdout.rsplit_once('(').unwrap().1
     );
 }
@@ -362,7 +373,8 @@ fn inspect_prints_the_document_as_indexed() {
             "id": "corpus/x.md", "path": "corpus/x.md", "title": "标题",
             "published": "2021-11-30T17:24:00+08:00", "author": null, "source": null,
             "editor": null, "site": null, "categories": [], "tags": ["甲", "乙"], "url": null, "image": null,
-            "extra": {"layout": "post"}, "body": "小标题\n正文链接。", "dates": [], "entities": []
+            "extra": {"layout": "post"}, "body": "小标题\n正文链接。", "dates": [], "entities": [],
+            "keywords": ["小标题", "链接", "正文", "标题"]
         })
     );
 }
