@@ -15,6 +15,7 @@ pub mod ingest;
 pub mod read;
 pub mod render;
 pub mod search;
+pub mod stages;
 pub mod years;
 
 /// The crate version, folded into document fingerprints so an upgrade re-parses everything.

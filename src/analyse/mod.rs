@@ -18,6 +18,7 @@ pub use linguistics::Linguistics;
 
 use dates::DateMention;
 use entities::Entity;
+use crate::stages::{self, Stage};
 
 /// The text of one document as analysis needs it.
 #[derive(Debug, Clone, Copy)]
@@ -75,15 +76,19 @@ impl Linguistics {
         {
             entity_body = std::borrow::Cow::Owned(format!("{entity_body}\n来源：{source}"));
         }
-        let entities = self.entities(text.title.unwrap_or(""), &entity_body);
-        let title_dates = text
-            .title
-            .map(|title| mentioned_dates(TextField::Title, title, text.published));
-        let dates = title_dates
-            .into_iter()
-            .flatten()
-            .chain(mentioned_dates(TextField::Body, text.body, text.published))
-            .collect();
+        let entities = stages::timed(Stage::Entities, || {
+            self.entities(text.title.unwrap_or(""), &entity_body)
+        });
+        let dates = stages::timed(Stage::Dates, || {
+            let title_dates = text
+                .title
+                .map(|title| mentioned_dates(TextField::Title, title, text.published));
+            title_dates
+                .into_iter()
+                .flatten()
+                .chain(mentioned_dates(TextField::Body, text.body, text.published))
+                .collect()
+        });
         Analysis { dates, entities }
     }
 }

@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 use super::discover::{self, Kind};
 use super::frontmatter::{self, FrontMatter};
+use crate::stages::{self, Stage};
 use super::{clean, decode, markdown, nesting, page, pubdate, trailer};
 use crate::error::Rejection;
 
@@ -113,8 +114,18 @@ pub fn read(
     bytes: &[u8],
     options: &ReadOptions,
 ) -> Result<Option<Read>, Rejection> {
-    let decoded = decode::decode(bytes)?;
-    let text = decoded.as_str();
+    let decoded = stages::timed(Stage::ReadDecode, || decode::decode(bytes))?;
+    stages::timed(Stage::ParseClean, || read_text(id, path, kind, decoded.as_str(), options))
+}
+
+/// [`read`] once the bytes are text.
+fn read_text(
+    id: &str,
+    path: &str,
+    kind: Kind,
+    text: &str,
+    options: &ReadOptions,
+) -> Result<Option<Read>, Rejection> {
     if text.trim().is_empty() {
         return Err(Rejection::Empty);
     }
