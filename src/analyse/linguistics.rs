@@ -16,7 +16,9 @@ use crate::error::Error;
 /// the same user entities, so segmentation can never differ between the two.
 pub struct Linguistics {
     pub analyzer: Analyzer,
-    entities: EntityExtractor,
+    /// Built on first use: a search process segments but (without `--entity`) never extracts,
+    /// and building the gazetteer automaton would cost it a third of its start-up.
+    entities: OnceLock<EntityExtractor>,
     user: Vec<UserEntity>,
     words: Vec<UserWord>,
 }
@@ -31,7 +33,7 @@ impl Linguistics {
     /// reads the original text) and as normalised (the tokenizers read folded text).
     pub fn with_dictionary(user: Vec<UserEntity>, words: Vec<UserWord>) -> Linguistics {
         let mut jieba = Jieba::new();
-        let entities = EntityExtractor::new(&mut jieba, &user);
+        entities::add_names(&mut jieba, &user);
         for w in &words {
             let folded = normalize(&w.word).text;
             for form in [w.word.as_str(), folded.as_str()] {
@@ -40,7 +42,7 @@ impl Linguistics {
         }
         Linguistics {
             analyzer: Analyzer::new(Arc::new(jieba)),
-            entities,
+            entities: OnceLock::new(),
             user,
             words,
         }
@@ -87,7 +89,14 @@ impl Linguistics {
 
     /// Entities of an article; `title` may be empty.
     pub fn entities(&self, title: &str, body: &str) -> Vec<Entity> {
-        self.entities.extract(self.analyzer.jieba(), title, body)
+        self.extractor()
+            .extract(self.analyzer.jieba(), title, body)
+    }
+
+    /// The entity extractor, built on first use for the names already in the dictionary.
+    fn extractor(&self) -> &EntityExtractor {
+        self.entities
+            .get_or_init(|| EntityExtractor::for_names(&self.user))
     }
 
     /// The user entities this instance was built with (part of every document's fingerprint).
