@@ -3,6 +3,7 @@
 //!
 //!     cargo build --release && cargo run --release --example bench -- \
 //!         [--n 1000,10000,100000] [--million] [--work DIR] [--keep] [--source DIR]
+//!         [--search-only]
 //!
 //! For each N it generates N articles with `gen_corpus` under `DIR/perf-N` (default
 //! `/tmp/newsidx-bench`; reused when already there), then:
@@ -37,6 +38,8 @@ struct Args {
     sizes: Vec<usize>,
     work: PathBuf,
     keep: bool,
+    /// Only the warm and cold searches, on indexes an earlier `--keep` run left.
+    search_only: bool,
     source: PathBuf,
 }
 
@@ -59,12 +62,28 @@ fn main() {
     );
     for &n in &args.sizes {
         let dir = args.work.join(format!("perf-{n}"));
+        if args.search_only {
+            search_only(n, &dir.join("index"), &binary);
+            continue;
+        }
         let run = bench_one(n, &dir, &binary, &paragraphs);
         print_run(n, &run);
         if !args.keep {
             let _ = std::fs::remove_dir_all(&dir);
         }
     }
+}
+
+/// `--search-only`: warm and cold search on the index of an earlier run.
+fn search_only(n: usize, index: &Path, binary: &Path) {
+    if !index.join("meta.json").is_file() {
+        fail(&format!("no index at {}", index.display()));
+    }
+    println!(
+        "\n== N = {n}: searches only ==\nload average: {}",
+        load_average()
+    );
+    print_searches(&warm_search(index), cold_search(binary, index));
 }
 
 fn fail(message: &str) -> ! {
@@ -91,7 +110,8 @@ fn parse_args() -> Args {
     Args {
         sizes,
         work: value("--work").map_or_else(|| PathBuf::from("/tmp/newsidx-bench"), PathBuf::from),
-        keep: args.iter().any(|a| a == "--keep"),
+        keep: args.iter().any(|a| a == "--keep" || a == "--search-only"),
+        search_only: args.iter().any(|a| a == "--search-only"),
         source: value("--source").map_or_else(gen_corpus::default_source, PathBuf::from),
     }
 }
@@ -463,9 +483,28 @@ fn queries() -> Vec<SearchRequest> {
     };
     let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
     let mut out: Vec<SearchRequest> = [
-        "经济", "市场", "公司", "发展", "银行", "平台", "数据", "支付", "监管", "记者", "北京",
-        "上海", "经济 发展", "移动支付 监管", "数据安全 平台", "银行 贷款 利率", "企业 市场 增长",
-        "新能源车 芯片产业", "\"人工智能\"", "\"中国人民银行\"", "\"互联互通\"", "经济 -上海",
+        "经济",
+        "市场",
+        "公司",
+        "发展",
+        "银行",
+        "平台",
+        "数据",
+        "支付",
+        "监管",
+        "记者",
+        "北京",
+        "上海",
+        "经济 发展",
+        "移动支付 监管",
+        "数据安全 平台",
+        "银行 贷款 利率",
+        "企业 市场 增长",
+        "新能源车 芯片产业",
+        "\"人工智能\"",
+        "\"中国人民银行\"",
+        "\"互联互通\"",
+        "经济 -上海",
     ]
     .iter()
     .map(|t| q(t))
@@ -564,9 +603,17 @@ fn ms(d: Duration) -> f64 {
 fn print_run(n: usize, r: &Run) {
     let body_mb = r.generated.body_bytes as f64 / 1e6;
     let wall = r.ingest.wall.as_secs_f64();
-    println!("\n== N = {n} ({} articles, {} near-copies, {} bad; {:.1} MB of files, {body_mb:.1} MB of body text) ==",
-        r.generated.articles, r.generated.near_copies, r.generated.bad, r.generated.bytes as f64 / 1e6);
-    println!("load average before/after: {} / {}", r.load_before, r.load_after);
+    println!(
+        "\n== N = {n} ({} articles, {} near-copies, {} bad; {:.1} MB of files, {body_mb:.1} MB of body text) ==",
+        r.generated.articles,
+        r.generated.near_copies,
+        r.generated.bad,
+        r.generated.bytes as f64 / 1e6
+    );
+    println!(
+        "load average before/after: {} / {}",
+        r.load_before, r.load_after
+    );
     println!(
         "ingest: {:.2} s wall, {:.2} s CPU, {} documents, {:.0} docs/s, {:.2} MB/s of body text, \
          peak RSS {:.0} MB (sampled peaks: heap {:.0} MB, mapped files {:.0} MB)",
@@ -597,19 +644,22 @@ fn print_run(n: usize, r: &Run) {
         r.ingest.cpu.as_secs_f64() / r.floor.cpu.as_secs_f64().max(f64::EPSILON)
     );
     print_stages(&r.ingest);
+    print_searches(&r.warm, r.cold);
+}
+
+fn print_searches(warm: &Warm, cold: (Duration, Duration)) {
     println!(
         "warm search: p50 {:.2} ms, p99 {:.2} ms (CPU p50 {:.2} ms, p99 {:.2} ms), max {:.2} ms \
          ({} queries x 20 runs = {} samples)",
-        ms(r.warm.p50),
-        ms(r.warm.p99),
-        ms(r.warm.cpu_p50),
-        ms(r.warm.cpu_p99),
-        ms(r.warm.max),
-        r.warm.queries,
-        r.warm.samples
+        ms(warm.p50),
+        ms(warm.p99),
+        ms(warm.cpu_p50),
+        ms(warm.cpu_p99),
+        ms(warm.max),
+        warm.queries,
+        warm.samples
     );
-    let slowest: Vec<String> = r
-        .warm
+    let slowest: Vec<String> = warm
         .slowest
         .iter()
         .map(|(d, q)| format!("{q} {:.1} ms", ms(*d)))
@@ -617,8 +667,8 @@ fn print_run(n: usize, r: &Run) {
     println!("slowest warm queries: {}", slowest.join(", "));
     println!(
         "cold `newsidx search`: median {:.1} ms wall, {:.1} ms CPU, of 10 processes",
-        ms(r.cold.0),
-        ms(r.cold.1)
+        ms(cold.0),
+        ms(cold.1)
     );
 }
 

@@ -160,7 +160,10 @@ fn run_ingest(args: &IngestArgs) -> Result<u8, Error> {
     }
     if std::env::var_os(STAGE_TIMES_ENV).is_some() {
         let spent = newsidx::stages::snapshot().since(&stages_before);
-        eprintln!("{}", serde_json::json!({ "stage_seconds": spent.to_json() }));
+        eprintln!(
+            "{}",
+            serde_json::json!({ "stage_seconds": spent.to_json() })
+        );
     }
     Ok(if report.rejected > 0 {
         exit::PARTIAL

@@ -89,8 +89,7 @@ impl Linguistics {
 
     /// Entities of an article; `title` may be empty.
     pub fn entities(&self, title: &str, body: &str) -> Vec<Entity> {
-        self.extractor()
-            .extract(self.analyzer.jieba(), title, body)
+        self.extractor().extract(self.analyzer.jieba(), title, body)
     }
 
     /// The entity extractor, built on first use for the names already in the dictionary.

@@ -16,9 +16,9 @@ use serde::Serialize;
 
 pub use linguistics::Linguistics;
 
+use crate::stages::{self, Stage};
 use dates::DateMention;
 use entities::Entity;
-use crate::stages::{self, Stage};
 
 /// The text of one document as analysis needs it.
 #[derive(Debug, Clone, Copy)]

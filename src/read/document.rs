@@ -11,9 +11,9 @@ use serde_json::{Map, Value};
 
 use super::discover::{self, Kind};
 use super::frontmatter::{self, FrontMatter};
-use crate::stages::{self, Stage};
 use super::{clean, decode, markdown, nesting, page, pubdate, trailer};
 use crate::error::Rejection;
+use crate::stages::{self, Stage};
 
 /// A file's metadata and clean text, before analysis.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -115,7 +115,9 @@ pub fn read(
     options: &ReadOptions,
 ) -> Result<Option<Read>, Rejection> {
     let decoded = stages::timed(Stage::ReadDecode, || decode::decode(bytes))?;
-    stages::timed(Stage::ParseClean, || read_text(id, path, kind, decoded.as_str(), options))
+    stages::timed(Stage::ParseClean, || {
+        read_text(id, path, kind, decoded.as_str(), options)
+    })
 }
 
 /// [`read`] once the bytes are text.
