@@ -439,7 +439,7 @@ fn warm_search(index: &Path) -> Warm {
     times.sort();
     cpu_times.sort();
     let cpu_at = |q: f64| cpu_times[((cpu_times.len() - 1) as f64 * q).round() as usize];
-    slowest.sort_by(|a, b| b.0.cmp(&a.0));
+    slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
     slowest.truncate(3);
     let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
     Warm {
@@ -555,6 +555,8 @@ fn queries() -> Vec<SearchRequest> {
 /// Median wall and CPU time of 10 `newsidx search` processes, after one untimed run. On a
 /// loaded machine the wall time mostly measures waiting for a core; the CPU time does not.
 fn cold_search(binary: &Path, index: &Path) -> (Duration, Duration) {
+    // Reaped by `wait4`, which std's `wait` cannot stand in for (it gives no rusage).
+    #[allow(clippy::zombie_processes)]
     let once = || {
         let started = Instant::now();
         let child = Command::new(binary)
