@@ -16,6 +16,7 @@ pub mod read;
 pub mod render;
 pub mod search;
 pub mod serve;
+pub mod stages;
 pub mod years;
 
 /// The crate version, folded into document fingerprints so an upgrade re-parses everything.

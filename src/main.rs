@@ -122,6 +122,10 @@ fn progress_bar(args: &IngestArgs) -> ProgressBar {
     bar
 }
 
+/// Set (to anything) to have ingest print the seconds each stage took, summed over threads,
+/// as one JSON line on stderr after the summary (see `newsidx::stages`).
+const STAGE_TIMES_ENV: &str = "NEWSIDX_STAGE_TIMES";
+
 fn run_ingest(args: &IngestArgs) -> Result<u8, Error> {
     let options = ingest_options(args)?;
     let bar = progress_bar(args);
@@ -139,6 +143,7 @@ fn run_ingest(args: &IngestArgs) -> Result<u8, Error> {
         }
     };
     let on_start = |n: usize| bar.set_length(n as u64);
+    let stages_before = newsidx::stages::snapshot();
     let report = ingest::run(&options, &on_start, &on_event)?;
     bar.finish_and_clear();
     let summary = serde_json::to_value(&report).unwrap_or_default();
@@ -157,6 +162,13 @@ fn run_ingest(args: &IngestArgs) -> Result<u8, Error> {
     }
     if json_log {
         eprintln!("{}", render::ingest_summary_json(&report));
+    }
+    if std::env::var_os(STAGE_TIMES_ENV).is_some() {
+        let spent = newsidx::stages::snapshot().since(&stages_before);
+        eprintln!(
+            "{}",
+            serde_json::json!({ "stage_seconds": spent.to_json() })
+        );
     }
     Ok(if report.rejected > 0 {
         exit::PARTIAL

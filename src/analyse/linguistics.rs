@@ -16,7 +16,9 @@ use crate::error::Error;
 /// the same user entities, so segmentation can never differ between the two.
 pub struct Linguistics {
     pub analyzer: Analyzer,
-    entities: EntityExtractor,
+    /// Built on first use: a search process segments but (without `--entity`) never extracts,
+    /// and building the gazetteer automaton would cost it a third of its start-up.
+    entities: OnceLock<EntityExtractor>,
     user: Vec<UserEntity>,
     words: Vec<UserWord>,
 }
@@ -31,7 +33,7 @@ impl Linguistics {
     /// reads the original text) and as normalised (the tokenizers read folded text).
     pub fn with_dictionary(user: Vec<UserEntity>, words: Vec<UserWord>) -> Linguistics {
         let mut jieba = Jieba::new();
-        let entities = EntityExtractor::new(&mut jieba, &user);
+        entities::add_names(&mut jieba, &user);
         for w in &words {
             let folded = normalize(&w.word).text;
             for form in [w.word.as_str(), folded.as_str()] {
@@ -40,7 +42,7 @@ impl Linguistics {
         }
         Linguistics {
             analyzer: Analyzer::new(Arc::new(jieba)),
-            entities,
+            entities: OnceLock::new(),
             user,
             words,
         }
@@ -87,7 +89,13 @@ impl Linguistics {
 
     /// Entities of an article; `title` may be empty.
     pub fn entities(&self, title: &str, body: &str) -> Vec<Entity> {
-        self.entities.extract(self.analyzer.jieba(), title, body)
+        self.extractor().extract(self.analyzer.jieba(), title, body)
+    }
+
+    /// The entity extractor, built on first use for the names already in the dictionary.
+    fn extractor(&self) -> &EntityExtractor {
+        self.entities
+            .get_or_init(|| EntityExtractor::for_names(&self.user))
     }
 
     /// Entities of an article extracted with `model` instead of the shipped one (`None`: the
@@ -100,7 +108,7 @@ impl Linguistics {
     ) -> Vec<Entity> {
         let text = format!("{}\n{body}", title.trim());
         let text = text.strip_prefix('\n').unwrap_or(&text);
-        self.entities
+        self.extractor()
             .extract_with(self.analyzer.jieba(), text, model)
     }
 
@@ -109,7 +117,7 @@ impl Linguistics {
     /// rules only, so a search never parses the entity model.
     pub fn canonical_entity(&self, name: &str) -> String {
         let name = name.trim();
-        self.entities
+        self.extractor()
             .extract_with(self.analyzer.jieba(), name, None)
             .into_iter()
             .find(|e| e.mentions.iter().any(|m| m == name))
@@ -119,7 +127,7 @@ impl Linguistics {
     /// The entity model's input for `text`, exactly as extraction builds it: what `train_ner`
     /// learns from.
     pub fn model_input(&self, text: &str) -> entities::model::Prepared {
-        self.entities.model_input(self.analyzer.jieba(), text)
+        self.extractor().model_input(self.analyzer.jieba(), text)
     }
 
     /// Entity spans of `text` (byte offsets) before grouping, extracted with `model` (or with
@@ -129,7 +137,7 @@ impl Linguistics {
         text: &str,
         model: Option<&entities::model::Model>,
     ) -> Vec<(usize, usize, entities::EntityType)> {
-        self.entities.spans(self.analyzer.jieba(), text, model)
+        self.extractor().spans(self.analyzer.jieba(), text, model)
     }
 
     /// The user entities this instance was built with (part of every document's fingerprint).

@@ -18,6 +18,7 @@ use serde::Serialize;
 
 pub use linguistics::Linguistics;
 
+use crate::stages::{self, Stage};
 use dates::DateMention;
 use entities::Entity;
 
@@ -79,16 +80,22 @@ impl Linguistics {
         {
             entity_body = std::borrow::Cow::Owned(format!("{entity_body}\n来源：{source}"));
         }
-        let entities = self.entities(text.title.unwrap_or(""), &entity_body);
-        let title_dates = text
-            .title
-            .map(|title| mentioned_dates(TextField::Title, title, text.published));
-        let dates = title_dates
-            .into_iter()
-            .flatten()
-            .chain(mentioned_dates(TextField::Body, text.body, text.published))
-            .collect();
-        let keywords = keywords::keywords(&self.analyzer, text.title, text.body);
+        let entities = stages::timed(Stage::Entities, || {
+            self.entities(text.title.unwrap_or(""), &entity_body)
+        });
+        let dates = stages::timed(Stage::Dates, || {
+            let title_dates = text
+                .title
+                .map(|title| mentioned_dates(TextField::Title, title, text.published));
+            title_dates
+                .into_iter()
+                .flatten()
+                .chain(mentioned_dates(TextField::Body, text.body, text.published))
+                .collect()
+        });
+        let keywords = stages::timed(Stage::Keywords, || {
+            keywords::keywords(&self.analyzer, text.title, text.body)
+        });
         Analysis {
             dates,
             entities,

@@ -21,6 +21,7 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use unicode_normalization::UnicodeNormalization;
 
 use super::script;
+use crate::stages::{self, Stage};
 
 /// Name under which the word tokenizer is registered with tantivy.
 pub const JIEBA_TOKENIZER: &str = "newsidx_jieba";
@@ -406,14 +407,16 @@ impl TokenStream for VecTokenStream {
 impl Tokenizer for JiebaTokenizer {
     type TokenStream<'a> = VecTokenStream;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream::new(self.analyzer.index_words(text))
+        VecTokenStream::new(stages::timed(Stage::Segment, || {
+            self.analyzer.index_words(text)
+        }))
     }
 }
 
 impl Tokenizer for BigramTokenizer {
     type TokenStream<'a> = VecTokenStream;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream::new(bigrams(text))
+        VecTokenStream::new(stages::timed(Stage::Bigrams, || bigrams(text)))
     }
 }
 

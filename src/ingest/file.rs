@@ -17,6 +17,7 @@ use crate::index::clusters::{self, Assigner};
 use crate::index::state::{DocState, FileEntry, Outcome, Stat, StateFields};
 use crate::index::{self, Fields};
 use crate::read::discover::{self, Candidate};
+use crate::stages::{self, Stage};
 
 /// What happened to the files of a batch, folded as they finish (a per-file list would grow
 /// with the corpus).
@@ -117,11 +118,14 @@ impl Batch<'_> {
             return known;
         }
         let stat = stat.unwrap_or_default();
-        let bytes = match crate::read::read_limited(&candidate.abs, self.options.max_file_size) {
-            Ok(bytes) => bytes,
+        let read = stages::timed(Stage::ReadDecode, || {
+            crate::read::read_limited(&candidate.abs, self.options.max_file_size)
+                .map(|bytes| (fnv1a(self.settings.hash, &bytes), bytes))
+        });
+        let (fingerprint, bytes) = match read {
+            Ok(read) => read,
             Err(reason) => return self.reject(candidate, stat, 0, reason),
         };
-        let fingerprint = fnv1a(self.settings.hash, &bytes);
         if !self.full
             && let Some(same) = self.same_bytes(&candidate.id, stat, fingerprint, doc, entry)
         {
@@ -204,16 +208,21 @@ impl Batch<'_> {
         }
         let article = parsed.article;
         let id = &article.document.id;
-        let mut doc = index::to_document(
-            &article.document,
-            &article.analysis,
-            state.fingerprint,
-            &self.fields,
-        );
-        self.state_fields.stamp(&mut doc, state);
-        let signature = Signature::of(&article.document.body);
-        let cluster = self.clusters.assign(id, signature.as_ref());
-        clusters::stamp(&mut doc, signature.as_ref(), cluster, &self.fields);
+        let mut doc = stages::timed(Stage::Convert, || {
+            let mut doc = index::to_document(
+                &article.document,
+                &article.analysis,
+                state.fingerprint,
+                &self.fields,
+            );
+            self.state_fields.stamp(&mut doc, state);
+            doc
+        });
+        stages::timed(Stage::NearDup, || {
+            let signature = Signature::of(&article.document.body);
+            let cluster = self.clusters.assign(id, signature.as_ref());
+            clusters::stamp(&mut doc, signature.as_ref(), cluster, &self.fields);
+        });
         self.writer
             .delete_term(Term::from_field_text(self.fields.id, id));
         if let Err(e) = self.writer.add_document(doc)

@@ -34,7 +34,7 @@ use crate::read::discover::{self, Candidate, Discovery};
 
 pub use article::{Article, ParseOptions, Parsed};
 pub use settings::Settings;
-pub use writer::Wait;
+pub use writer::{WRITER_MEMORY, Wait};
 
 use crate::index::clusters::Assigner;
 use file::{Batch, Previous, Tally};

@@ -13,6 +13,7 @@ use super::discover::{self, Kind};
 use super::frontmatter::{self, FrontMatter};
 use super::{clean, decode, markdown, nesting, page, pubdate, trailer};
 use crate::error::Rejection;
+use crate::stages::{self, Stage};
 
 /// A file's metadata and clean text, before analysis.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -113,8 +114,20 @@ pub fn read(
     bytes: &[u8],
     options: &ReadOptions,
 ) -> Result<Option<Read>, Rejection> {
-    let decoded = decode::decode(bytes)?;
-    let text = decoded.as_str();
+    let decoded = stages::timed(Stage::ReadDecode, || decode::decode(bytes))?;
+    stages::timed(Stage::ParseClean, || {
+        read_text(id, path, kind, decoded.as_str(), options)
+    })
+}
+
+/// [`read`] once the bytes are text.
+fn read_text(
+    id: &str,
+    path: &str,
+    kind: Kind,
+    text: &str,
+    options: &ReadOptions,
+) -> Result<Option<Read>, Rejection> {
     if text.trim().is_empty() {
         return Err(Rejection::Empty);
     }

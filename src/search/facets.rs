@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, Datelike, FixedOffset};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
@@ -84,6 +84,9 @@ pub struct SegmentMetaCounts {
     /// Per column: term ordinal -> count, resolved to strings at harvest.
     ords: [HashMap<u64, u64>; 3],
     published: Option<Column<tantivy::DateTime>>,
+    /// `year * 100 + month` -> count, formatted as `YYYY-MM` at harvest: formatting a string
+    /// for every matching document cost a facet search most of its time.
+    months: HashMap<i32, u64>,
     fruit: MetaFruit,
     offset_seconds: i64,
 }
@@ -106,6 +109,7 @@ impl Collector for MetaCounts {
             ],
             ords: Default::default(),
             published: fast.date("published").ok(),
+            months: HashMap::new(),
             fruit: MetaFruit::default(),
             offset_seconds: i64::from(crate::read::pubdate::default_offset().local_minus_utc()),
         })
@@ -144,15 +148,16 @@ impl SegmentCollector for SegmentMetaCounts {
             None => (seconds, seconds),
         });
         if let Some(local) = DateTime::from_timestamp(seconds + self.offset_seconds, 0) {
-            *self
-                .fruit
-                .month
-                .entry(local.format("%Y-%m").to_string())
-                .or_default() += 1;
+            let key = local.year() * 100 + local.month() as i32;
+            *self.months.entry(key).or_default() += 1;
         }
     }
 
     fn harvest(mut self) -> MetaFruit {
+        for (key, count) in self.months.drain() {
+            let month = format!("{:04}-{:02}", key / 100, key % 100);
+            *self.fruit.month.entry(month).or_default() += count;
+        }
         let targets = [
             &mut self.fruit.source,
             &mut self.fruit.category,
