@@ -181,6 +181,7 @@ fn node_to_text(root: NodeRef<'_, Node>, reveal_root: bool) -> String {
                         let revealed =
                             reveal_root && node.id() == root.id() && !DROPPED.contains(&el.name());
                         if is_excluded(el) && !revealed {
+                            sink.raw.push(DROPPED_EDGE);
                             skip_until = Some(node.id());
                             continue;
                         }
@@ -239,6 +240,10 @@ fn close_element(name: &str, sink: &mut Sink) {
 /// elements separates items, even when it is only an indented line wrap.
 pub(crate) const INLINE_OPEN: char = '\u{FDD0}';
 pub(crate) const INLINE_CLOSE: char = '\u{FDD1}';
+/// Marks where a dropped element stood. It separates like a source line wrap: between CJK
+/// characters it vanishes, elsewhere it is a space, so dropping `<svg>` from `<scr<svg>ipt>`
+/// cannot join the text around it into markup.
+pub(crate) const DROPPED_EDGE: char = '\u{FDD2}';
 
 /// Characters that are invisible and carry no word boundary.
 fn is_invisible(c: char) -> bool {
@@ -293,10 +298,10 @@ pub(crate) fn normalise_line(raw: &str) -> String {
             saw_open_after_close |= saw_close;
             continue;
         }
-        if c.is_whitespace() {
+        if c.is_whitespace() || c == DROPPED_EDGE {
             in_space = true;
             match c {
-                '\n' | '\r' => saw_newline = true,
+                '\n' | '\r' | DROPPED_EDGE => saw_newline = true,
                 ' ' | '\t' | '\u{000C}' => {}
                 _ => saw_other_space = true,
             }
@@ -434,6 +439,18 @@ mod tests {
                     <!-- 注释 --><noscript>请开启脚本</noscript><button>分享</button>\
                     <p style='display:block'>可见的支付新闻。</p>";
         assert_eq!(html_to_text(html), "可见的支付新闻。");
+    }
+
+    #[test]
+    fn a_dropped_element_separates_latin_text_and_joins_cjk_text() {
+        assert_eq!(
+            html_to_text("<p>&lt;scr<svg></svg>ipt&gt;</p>"),
+            "<scr ipt>"
+        );
+        assert_eq!(
+            html_to_text("<p>支付<span hidden>广告</span>新闻</p>"),
+            "支付新闻"
+        );
     }
 
     #[test]

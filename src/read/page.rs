@@ -15,7 +15,7 @@ use scraper::node::{Element, Node};
 use scraper::{ElementRef, Html};
 
 use crate::read::clean::{
-    INLINE_CLOSE, INLINE_OPEN, element_to_text, is_block, is_excluded, normalise_line,
+    DROPPED_EDGE, INLINE_CLOSE, INLINE_OPEN, element_to_text, is_block, is_excluded, normalise_line,
 };
 
 mod embedded;
@@ -513,6 +513,7 @@ impl Walk {
                         }
                         Node::Element(el) => {
                             if is_excluded(el) {
+                                pending.raw.push(DROPPED_EDGE);
                                 skip_until = Some(node.id());
                                 continue;
                             }
