@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use super::ParseOptions;
 
 /// Bumped when parsing changes what a file turns into, so every file is re-parsed once.
-pub const PIPELINE_VERSION: u64 = 5;
+pub const PIPELINE_VERSION: u64 = 6;
 
 /// The settings of one run: each part by name, and their hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
