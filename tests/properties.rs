@@ -2,7 +2,9 @@
 //! survives cleaning. Script *text* can legitimately be visible (after `<![CDATA[` outside SVG
 //! the bogus comment ends at the first `>`, so browsers, and we, show what follows as text), and
 //! literal text such as `&lt;script&gt;` or a Markdown code span is content that may read
-//! `<script` after cleaning; the generator does not produce those.
+//! `<script` after cleaning; the generator does not produce those. Nor does it split a tag
+//! name (`<scr` … `ipt>`): with only a stray end tag between the halves, browsers show the text
+//! `<script>`, and so do we; `read::clean`'s unit tests cover halves around a dropped element.
 
 use newsidx::ingest::article::{self, ParseOptions};
 use newsidx::read::Kind;
@@ -26,8 +28,6 @@ fn soup() -> impl Strategy<Value = String> {
         "<SCRIPT>",
         "</SCRIPT >",
         "<script/>",
-        "<scr",
-        "ipt>",
         "<p>",
         "</p>",
         "<div>",
