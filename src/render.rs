@@ -386,26 +386,13 @@ pub fn article_json(article: &StoredArticle) -> Value {
             .map(segment_json)
             .collect::<Vec<_>>()
     };
-    json!({
-        "id": article.id,
-        "path": article.path,
-        "title": article.title,
-        "published": article.published.map(|d| d.to_rfc3339()),
-        "author": article.author,
-        "source": article.source,
-        "editor": article.editor,
-        "site": article.site,
-        "categories": article.categories,
-        "tags": article.tags,
-        "url": article.url,
-        "image": article.image,
-        "extra": article.extra,
-        "body": article.body,
-        "dates": article.dates,
-        "entities": article.entities,
-        "title_segments": cut(&article.title, TextField::Title),
-        "body_segments": cut(&article.body, TextField::Body),
-    })
+    let mut value = serde_json::to_value(article).unwrap_or_else(|_| json!({}));
+    if let Value::Object(map) = &mut value {
+        let document = &article.document;
+        map.insert("title_segments".into(), cut(&document.title, TextField::Title).into());
+        map.insert("body_segments".into(), cut(&document.body, TextField::Body).into());
+    }
+    value
 }
 
 fn segment_json(segment: &Segment) -> Value {

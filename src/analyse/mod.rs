@@ -84,14 +84,7 @@ impl Linguistics {
             self.entities(text.title.unwrap_or(""), &entity_body)
         });
         let dates = stages::timed(Stage::Dates, || {
-            let title_dates = text
-                .title
-                .map(|title| mentioned_dates(TextField::Title, title, text.published));
-            title_dates
-                .into_iter()
-                .flatten()
-                .chain(mentioned_dates(TextField::Body, text.body, text.published))
-                .collect()
+            dates_of(text.title, text.body, text.published)
         });
         let keywords = stages::timed(Stage::Keywords, || {
             keywords::keywords(&self.analyzer, text.title, text.body)
@@ -102,6 +95,22 @@ impl Linguistics {
             keywords,
         }
     }
+}
+
+/// The dates a title and body mention, resolved against the publication day: what `analyse`
+/// finds, without the entity and keyword passes (an article view needs only the dates, which
+/// the index keeps as periods, not spans).
+pub fn dates_of(
+    title: Option<&str>,
+    body: &str,
+    published: Option<NaiveDate>,
+) -> Vec<MentionedDate> {
+    let title_dates = title.map(|title| mentioned_dates(TextField::Title, title, published));
+    title_dates
+        .into_iter()
+        .flatten()
+        .chain(mentioned_dates(TextField::Body, body, published))
+        .collect()
 }
 
 /// Date mentions of one field. The index stores days as instants; years it cannot hold are not

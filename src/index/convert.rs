@@ -105,6 +105,34 @@ pub fn day_instant(day: chrono::NaiveDate) -> tantivy::DateTime {
     instant(day.and_time(chrono::NaiveTime::MIN).and_utc().timestamp())
 }
 
+/// The read document as stored: the inverse of [`to_document`] for what the index keeps
+/// (credit lines are not kept, and a stored title counts as the document's own).
+pub fn stored_document(doc: &TantivyDocument, f: &Fields) -> Document {
+    let text = |field| stored_text(doc, field);
+    let extra = text(f.extra)
+        .and_then(|s| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&s).ok())
+        .unwrap_or_default();
+    let title = text(f.title).unwrap_or_default();
+    Document {
+        id: text(f.id).unwrap_or_default(),
+        path: text(f.path).unwrap_or_default(),
+        own_title: !title.is_empty(),
+        title,
+        published: stored_published(doc, f),
+        author: text(f.author),
+        source: text(f.source),
+        editor: text(f.editor),
+        site: text(f.site),
+        categories: stored_texts(doc, f.categories),
+        tags: stored_texts(doc, f.tags),
+        url: text(f.url),
+        image: text(f.image),
+        extra,
+        body: text(f.body).unwrap_or_default(),
+        credits: String::new(),
+    }
+}
+
 /// Reads a stored text field.
 pub fn stored_text(doc: &TantivyDocument, field: Field) -> Option<String> {
     doc.get_first(field)

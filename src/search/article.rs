@@ -4,7 +4,7 @@
 //! and marked runs so a page can mark entities and dates without parsing any markup.
 
 use aho_corasick::{AhoCorasick, MatchKind};
-use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
 use serde_json::Value;
 use tantivy::collector::TopDocs;
 use tantivy::query::TermQuery;
@@ -13,28 +13,19 @@ use tantivy::{TantivyDocument, Term};
 
 use super::Searcher;
 use crate::analyse::dates::DateMention;
-use crate::analyse::{MentionedDate, Text, TextField};
+use crate::analyse::{MentionedDate, TextField, dates_of};
 use crate::error::Error;
-use crate::index::convert::{stored_published, stored_text, stored_texts};
+use crate::index::convert::{stored_document, stored_text};
+use crate::read::Document;
 
-/// An indexed article with its analysis.
-#[derive(Debug, Clone, PartialEq)]
+/// An indexed article with the dates its text mentions and the entities the index holds.
+/// Serialises as `inspect` prints an article: the document's fields, then `dates` and
+/// `entities`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StoredArticle {
-    pub id: String,
-    pub path: String,
-    pub title: String,
-    pub published: Option<DateTime<FixedOffset>>,
-    pub author: Option<String>,
-    pub source: Option<String>,
-    pub editor: Option<String>,
-    pub site: Option<String>,
-    pub categories: Vec<String>,
-    pub tags: Vec<String>,
-    pub url: Option<String>,
-    pub image: Option<String>,
-    pub extra: Value,
-    pub body: String,
-    /// Byte spans into `title` or `body`.
+    #[serde(flatten)]
+    pub document: Document,
+    /// Byte spans into the title or the body.
     pub dates: Vec<MentionedDate>,
     /// As indexed: `[{"name", "type", "count", "mentions"}]`.
     pub entities: Value,
@@ -73,36 +64,17 @@ impl Searcher {
 
     fn stored_article(&self, doc: &TantivyDocument) -> StoredArticle {
         let f = &self.opened.fields;
-        let text = |field| stored_text(doc, field);
-        let json = |field| text(field).and_then(|s| serde_json::from_str::<Value>(&s).ok());
-        let title = text(f.title).unwrap_or_default();
-        let body = text(f.body).unwrap_or_default();
-        let published = stored_published(doc, f);
-        let source = text(f.source);
-        let analysis = self.linguistics.analyse(&Text {
-            title: Some(&title).filter(|t| !t.is_empty()).map(|t| t.as_str()),
-            body: &body,
-            credits: "",
-            source: source.as_deref(),
-            published: published.map(|d| d.date_naive()),
-        });
+        let document = stored_document(doc, f);
+        let title = Some(document.title.as_str()).filter(|t| !t.is_empty());
+        let published = document.published.map(|d| d.date_naive());
+        let dates = dates_of(title, &document.body, published);
+        let entities = stored_text(doc, f.entities)
+            .and_then(|s| serde_json::from_str::<Value>(&s).ok())
+            .unwrap_or_else(|| Value::Array(Vec::new()));
         StoredArticle {
-            id: text(f.id).unwrap_or_default(),
-            path: text(f.path).unwrap_or_default(),
-            published,
-            author: text(f.author),
-            editor: text(f.editor),
-            site: text(f.site),
-            categories: stored_texts(doc, f.categories),
-            tags: stored_texts(doc, f.tags),
-            url: text(f.url),
-            image: text(f.image),
-            extra: json(f.extra).unwrap_or_else(|| Value::Object(Default::default())),
-            entities: json(f.entities).unwrap_or_else(|| Value::Array(Vec::new())),
-            dates: analysis.dates,
-            title,
-            body,
-            source,
+            document,
+            dates,
+            entities,
         }
     }
 }
