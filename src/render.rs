@@ -389,8 +389,14 @@ pub fn article_json(article: &StoredArticle) -> Value {
     let mut value = serde_json::to_value(article).unwrap_or_else(|_| json!({}));
     if let Value::Object(map) = &mut value {
         let document = &article.document;
-        map.insert("title_segments".into(), cut(&document.title, TextField::Title).into());
-        map.insert("body_segments".into(), cut(&document.body, TextField::Body).into());
+        map.insert(
+            "title_segments".into(),
+            cut(&document.title, TextField::Title).into(),
+        );
+        map.insert(
+            "body_segments".into(),
+            cut(&document.body, TextField::Body).into(),
+        );
     }
     value
 }

@@ -173,4 +173,32 @@ mod tests {
         );
         assert_eq!(instant(0).into_timestamp_secs(), 0);
     }
+
+    #[test]
+    fn a_stored_document_reads_back_as_it_was_written() {
+        let fields = Fields::resolve(&super::super::schema::schema()).unwrap();
+        let published = DateTime::parse_from_rfc3339("2022-01-27T12:15:04+08:00").unwrap();
+        let mut extra = serde_json::Map::new();
+        extra.insert("layout".into(), "post".into());
+        let written = Document {
+            id: "a/1.md".into(),
+            path: "corpus/a/1.md".into(),
+            title: "支付新规".into(),
+            published: Some(published),
+            author: Some("张三".into()),
+            source: Some("新华社".into()),
+            editor: None,
+            site: Some("网易".into()),
+            categories: vec!["财经".into()],
+            tags: vec!["支付".into(), "监管".into()],
+            url: Some("https://example.com/1".into()),
+            image: None,
+            extra,
+            body: "第一段。\n第二段。".into(),
+            own_title: true,
+            credits: String::new(),
+        };
+        let doc = to_document(&written, &Analysis::default(), 7, &fields);
+        assert_eq!(stored_document(&doc, &fields), written);
+    }
 }
