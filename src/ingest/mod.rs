@@ -499,14 +499,7 @@ impl Running<'_> {
 
     /// Near-duplicate assignment against the last commit (see `index::clusters`).
     fn cluster_assigner(&self) -> Result<Assigner, Error> {
-        let reader = self
-            .opened
-            .index
-            .reader_builder()
-            .reload_policy(tantivy::ReloadPolicy::Manual)
-            .try_into()
-            .map_err(|e| Error::index(&self.options.index, e))?;
-        let searcher = reader.searcher();
+        let searcher = self.committed()?;
         let committed = (searcher.num_docs() > 0).then_some(searcher);
         Ok(Assigner::new(committed, &self.opened.fields))
     }
@@ -520,14 +513,19 @@ impl Running<'_> {
             self.save_user_entities()?;
             writer::finish(writer, path)?;
         }
-        let reader = self
+        Ok(self.committed()?.num_docs())
+    }
+
+    /// A searcher over the last commit, as it is now (not reloaded behind our back).
+    fn committed(&self) -> Result<tantivy::Searcher, Error> {
+        let reader: tantivy::IndexReader = self
             .opened
             .index
             .reader_builder()
             .reload_policy(tantivy::ReloadPolicy::Manual)
             .try_into()
-            .map_err(|e: tantivy::TantivyError| Error::index(path, e))?;
-        Ok(reader.searcher().num_docs())
+            .map_err(|e: tantivy::TantivyError| Error::index(&self.options.index, e))?;
+        Ok(reader.searcher())
     }
 
     fn save_user_entities(&self) -> Result<(), Error> {
