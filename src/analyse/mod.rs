@@ -67,19 +67,7 @@ pub struct MentionedDate {
 impl Linguistics {
     /// Dates and entities of one document.
     pub fn analyse(&self, text: &Text) -> Analysis {
-        // A page shows its source line (来源：X) in the header, which cleaning leaves out of the
-        // body; the outlet it names is still an organisation the article mentions.
-        // The same holds for the credit lines taken off the end of the body.
-        let mut entity_body = std::borrow::Cow::Borrowed(text.body);
-        if !text.credits.is_empty() {
-            entity_body = std::borrow::Cow::Owned(format!("{}\n{}", text.body, text.credits));
-        }
-        if let Some(source) = text.source
-            && !entity_body.contains(source)
-        {
-            entity_body = std::borrow::Cow::Owned(format!("{entity_body}\n来源：{source}"));
-        }
-        let entities = self.entities(text.title.unwrap_or(""), &entity_body);
+        let entities = self.entities(text.title.unwrap_or(""), &entity_body(text));
         let title_dates = text
             .title
             .map(|title| mentioned_dates(TextField::Title, title, text.published));
@@ -95,6 +83,23 @@ impl Linguistics {
             keywords,
         }
     }
+}
+
+/// The body entity extraction reads: the body, then the credit lines taken off its end, then
+/// the source line. A page shows its source line (来源：X) in the header, which cleaning leaves
+/// out of the body; the outlet it names is still an organisation the article mentions, and the
+/// same holds for the credit lines.
+pub fn entity_body<'a>(text: &Text<'a>) -> std::borrow::Cow<'a, str> {
+    let mut body = std::borrow::Cow::Borrowed(text.body);
+    if !text.credits.is_empty() {
+        body = std::borrow::Cow::Owned(format!("{}\n{}", text.body, text.credits));
+    }
+    if let Some(source) = text.source
+        && !body.contains(source)
+    {
+        body = std::borrow::Cow::Owned(format!("{body}\n来源：{source}"));
+    }
+    body
 }
 
 /// Date mentions of one field. The index stores days as instants; years it cannot hold are not

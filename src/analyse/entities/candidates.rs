@@ -490,12 +490,12 @@ impl Pass<'_> {
             if !self.model_span_ok(start, end) {
                 continue;
             }
+            let entry = self.whole_entry(&self.text[start..end]);
             let mut kind = match s.kind {
                 model::Kind::Per => EntityType::Per,
                 model::Kind::Loc => EntityType::Loc,
                 model::Kind::Org => EntityType::Org,
             };
-            let entry = self.whole_entry(&self.text[start..end]);
             if let Some(e) = entry {
                 kind = e.kind;
             }
