@@ -25,10 +25,10 @@ mod ner_data;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use newsidx::analyse::{self, Linguistics};
-use newsidx::ingest::article;
 use newsidx::analyse::entities::model::{Kind, Model, Span};
 use newsidx::analyse::entities::{self, EntityType};
+use newsidx::analyse::{self, Linguistics};
+use newsidx::ingest::article;
 use support::Counts;
 use unicode_normalization::UnicodeNormalization;
 

@@ -14,6 +14,9 @@ use std::collections::HashMap;
 
 use super::model::{Kind, Span};
 
+/// Fewest sentences that must name a name (others than the one trained on) for it to count.
+const MIN_NAMED: u16 = 2;
+
 /// Longest name kept, in characters: longer annotated spans are sentences, not names.
 const MAX_CHARS: usize = 24;
 
@@ -79,7 +82,11 @@ impl Lexicon {
         let mut seen: Vec<usize> = Vec::new();
         for (text, _) in samples {
             seen.clear();
-            seen.extend(self.ac.find_overlapping_iter(*text).map(|m| m.pattern().as_usize()));
+            seen.extend(
+                self.ac
+                    .find_overlapping_iter(*text)
+                    .map(|m| m.pattern().as_usize()),
+            );
             seen.sort_unstable();
             seen.dedup();
             for &p in &seen {
@@ -153,7 +160,7 @@ impl Lexicon {
                         named = named.saturating_sub(1);
                     }
                 }
-                if named == 0 {
+                if named < MIN_NAMED {
                     continue;
                 }
                 let strength = strength(named, seen);
@@ -196,7 +203,9 @@ impl Lexicon {
         let mut counts = Vec::with_capacity(names.capacity());
         for _ in 0..count {
             let len = u16::from_le_bytes(take(2)?.try_into().ok()?);
-            let name = std::str::from_utf8(take(usize::from(len))?).ok()?.to_string();
+            let name = std::str::from_utf8(take(usize::from(len))?)
+                .ok()?
+                .to_string();
             let mut c: Counts = [(0, 0); 3];
             for (named, seen) in c.iter_mut() {
                 *named = u16::from_le_bytes(take(2)?.try_into().ok()?);
@@ -260,7 +269,10 @@ mod tests {
         assert_eq!(lex.len(), 1);
         // named twice, seen twice: strength 1 * 3 + 2 = 5; B, M, E
         let codes = lex.codes(&chars("见张小明"));
-        assert_eq!(codes, vec![[0; 3], [1 + 20, 0, 0], [2 + 20, 0, 0], [3 + 20, 0, 0]]);
+        assert_eq!(
+            codes,
+            vec![[0; 3], [1 + 20, 0, 0], [2 + 20, 0, 0], [3 + 20, 0, 0]]
+        );
         // leaving the first sentence out: named once, seen once -> strength 2
         let own = lex.codes_without(&chars("张小明来了"), &a);
         assert_eq!(own[0], [1 + 8, 0, 0]);

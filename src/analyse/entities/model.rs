@@ -791,9 +791,7 @@ fn lexicon_features(
     f: &impl Fn(u64, &[u64]) -> u64,
     out: &mut Vec<u64>,
 ) {
-    let at = |j: Option<usize>| -> Codes {
-        j.and_then(|j| lex.get(j)).copied().unwrap_or([0; 3])
-    };
+    let at = |j: Option<usize>| -> Codes { j.and_then(|j| lex.get(j)).copied().unwrap_or([0; 3]) };
     let (lp, l0, ln) = (at(i.checked_sub(1)), at(Some(i)), at(Some(i + 1)));
     let place = |code: u8| u64::from(if code == 0 { 0 } else { 1 + (code - 1) % 4 });
     for k in 0..3 {
