@@ -263,23 +263,31 @@ mod tests {
     fn names_are_learned_with_counts_and_left_out_for_their_own_sentence() {
         let a = [span(0, 3, Kind::Per)];
         let b = [span(2, 5, Kind::Per)];
-        let samples: Vec<(&str, &[Span])> =
-            vec![("张小明来了", &a), ("昨天张小明走了", &b), ("白水县", &[])];
+        let c = [span(0, 2, Kind::Per)];
+        let samples: Vec<(&str, &[Span])> = vec![
+            ("张小明来了", &a),
+            ("昨天张小明走了", &b),
+            ("张小明说", &a),
+            ("李四在", &c),
+            ("白水县", &[]),
+        ];
         let lex = Lexicon::learn(&samples);
-        assert_eq!(lex.len(), 1);
-        // named twice, seen twice: strength 1 * 3 + 2 = 5; B, M, E
-        let codes = lex.codes(&chars("见张小明"));
-        assert_eq!(
-            codes,
-            vec![[0; 3], [1 + 20, 0, 0], [2 + 20, 0, 0], [3 + 20, 0, 0]]
-        );
-        // leaving the first sentence out: named once, seen once -> strength 2
+        assert_eq!(lex.len(), 2);
+        // named three times, seen three times: strength 1 * 3 + 2 = 5; B, M, E. 李四 was
+        // named once only, too few to count.
+        let codes = lex.codes(&chars("见张小明李四"));
+        let named = [[0; 3], [21, 0, 0], [22, 0, 0], [23, 0, 0], [0; 3], [0; 3]];
+        assert_eq!(codes, named);
+        // leaving the first sentence out: named twice, seen twice, the same strength
         let own = lex.codes_without(&chars("张小明来了"), &a);
-        assert_eq!(own[0], [1 + 8, 0, 0]);
+        assert_eq!(own[0], [21, 0, 0]);
+        // a sentence that contains the name without naming it leaves the name count alone
+        let own = lex.codes_without(&chars("张小明来了"), &[]);
+        assert_eq!(own[0], [21, 0, 0]);
         let mut bytes = Vec::new();
         lex.write(&mut bytes);
-        let back = Lexicon::read(&bytes).map(|l| l.codes(&chars("见张小明")));
-        assert_eq!(back, Some(codes));
+        let back = Lexicon::read(&bytes).map(|l| l.codes(&chars("见张小明李四")));
+        assert_eq!(back, Some(named.to_vec()));
         assert!(Lexicon::read(&bytes[..bytes.len() - 1]).is_none());
     }
 }
