@@ -25,9 +25,10 @@ mod ner_data;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use newsidx::analyse::Linguistics;
 use newsidx::analyse::entities::model::{Kind, Model, Span};
 use newsidx::analyse::entities::{self, EntityType};
+use newsidx::analyse::{self, Linguistics};
+use newsidx::ingest::article;
 use support::Counts;
 use unicode_normalization::UnicodeNormalization;
 
@@ -161,7 +162,10 @@ fn main() {
                 )
             })
             .collect();
-        let (title, body) = (&article.document.title, &article.document.body);
+        // exactly the text ingest extracts from: own title, body, credit lines, source line
+        let text = article::text_of(&article.document);
+        let (title, body) = (text.title.unwrap_or(""), analyse::entity_body(&text));
+        let body = body.as_ref();
         let started = Instant::now();
         let found = linguistics.entities_with(title, body, model);
         extraction += started.elapsed();
@@ -180,7 +184,7 @@ fn main() {
         for (k, c) in rp {
             rule_per.entry(k).or_default().add(c);
         }
-        let text = format!("{}\n{}", article.document.title, article.document.body);
+        let text = format!("{title}\n{body}");
         let (bu, bt, bp, _, _) = score(&jieba_baseline(&raw_jieba, &text), &want);
         base_totals[0].add(bu);
         base_totals[1].add(bt);

@@ -63,15 +63,21 @@ pub fn parse_file(path: &Path, options: &ParseOptions) -> Result<Option<Parsed>,
     Ok(read.map(|read| analysed(read, &options.linguistics)))
 }
 
-fn analysed(read: read::Read, linguistics: &Linguistics) -> Parsed {
-    let document = read.document;
-    let analysis = linguistics.analyse(&Text {
+/// The text analysis reads from a document: its own title only (one made up from the body or
+/// the file name would count the body's mentions twice), body, credits, source and day.
+pub fn text_of(document: &Document) -> Text<'_> {
+    Text {
         title: document.own_title.then_some(document.title.as_str()),
         body: &document.body,
         credits: &document.credits,
         source: document.source.as_deref(),
         published: document.published.map(|d| d.date_naive()),
-    });
+    }
+}
+
+fn analysed(read: read::Read, linguistics: &Linguistics) -> Parsed {
+    let document = read.document;
+    let analysis = linguistics.analyse(&text_of(&document));
     Parsed {
         article: Article { document, analysis },
         warnings: read.warnings,

@@ -487,15 +487,19 @@ impl Pass<'_> {
             let (Some(&start), Some(&end)) = (byte_at.get(s.start), byte_at.get(s.end)) else {
                 continue;
             };
+            let end = match s.kind {
+                model::Kind::Per => start + name_before_say_verb(&self.text[start..end]).len(),
+                _ => end,
+            };
             if !self.model_span_ok(start, end) {
                 continue;
             }
+            let entry = self.whole_entry(&self.text[start..end]);
             let mut kind = match s.kind {
                 model::Kind::Per => EntityType::Per,
                 model::Kind::Loc => EntityType::Loc,
                 model::Kind::Org => EntityType::Org,
             };
-            let entry = self.whole_entry(&self.text[start..end]);
             if let Some(e) = entry {
                 kind = e.kind;
             }
@@ -544,6 +548,17 @@ impl Pass<'_> {
             .is_some_and(|t| t.be == end && !name_tag(t.tag) && self.jieba.has_word(t.word));
         !common_word
     }
+}
+
+/// A person's name without a verb of saying the tagger glued to its end (`张伟称` -> `张伟`):
+/// names are followed by these verbs far more often than they end in them. Names of two
+/// characters or fewer are kept as they are.
+fn name_before_say_verb(name: &str) -> &str {
+    rules::SAY_VERBS
+        .iter()
+        .filter_map(|v| name.strip_suffix(v))
+        .find(|rest| rest.chars().count() >= 2)
+        .unwrap_or(name)
 }
 
 /// jieba tags of proper nouns, abbreviations and foreign words.

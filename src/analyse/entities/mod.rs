@@ -13,6 +13,7 @@
 mod candidates;
 mod gazetteer;
 mod group;
+pub mod lexicon;
 pub mod model;
 mod resolve;
 mod retype;

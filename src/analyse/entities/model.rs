@@ -3,8 +3,11 @@
 //! by hashed features: character n-grams in a window of two, character classes, the jieba word
 //! around it (boundary position, POS tag, the word itself), gazetteer hints per type, and
 //! hand-written lists of organisation/place suffixes and of titles and speech verbs that stand
-//! next to names. The model file is a compact sorted table of pruned, quantised weights.
+//! next to names, and names learned from the training corpora (`lexicon`), which travel in
+//! the model file. The model file is a compact sorted table of pruned, quantised weights,
+//! then the learned names.
 
+use super::lexicon::{Codes, Lexicon};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -436,14 +439,14 @@ enum ListKind {
     Say = 4,
 }
 
-struct Lexicon {
+struct WordLists {
     ac: AhoCorasick,
     /// pattern index -> (list, hash of the word, length in chars)
     pats: Vec<(ListKind, u64, usize)>,
 }
 
-fn lexicon() -> &'static Lexicon {
-    static LEX: OnceLock<Lexicon> = OnceLock::new();
+fn word_lists() -> &'static WordLists {
+    static LEX: OnceLock<WordLists> = OnceLock::new();
     LEX.get_or_init(|| {
         let mut words: Vec<&str> = Vec::new();
         let mut pats = Vec::new();
@@ -465,7 +468,7 @@ fn lexicon() -> &'static Lexicon {
             .build(&words)
             .or_else(|_| AhoCorasick::new(std::iter::empty::<&str>()))
             .unwrap_or_else(|_| unreachable!("an empty automaton always builds"));
-        Lexicon { ac, pats }
+        WordLists { ac, pats }
     })
 }
 
@@ -483,7 +486,7 @@ fn feature_fingerprint() -> u64 {
     finish(h)
 }
 
-const FEATURE_VERSION: u64 = 5;
+const FEATURE_VERSION: u64 = 6;
 
 // ---------------------------------------------------------------------------------------------
 // Hashing
@@ -557,6 +560,11 @@ impl Prepared {
 
     pub fn is_empty(&self) -> bool {
         self.chars.is_empty()
+    }
+
+    /// The text's characters, normalised (`norm_char`).
+    pub fn chars(&self) -> &[char] {
+        &self.chars
     }
 }
 
@@ -657,7 +665,7 @@ fn list_facts(chars: &[char]) -> (Vec<u64>, Vec<u64>, Vec<u64>) {
     let mut list_len = vec![0usize; n];
     let mut title_before = vec![0u64; n];
     let mut title_after = vec![0u64; n];
-    let lex = lexicon();
+    let lex = word_lists();
     for m in lex.ac.find_overlapping_iter(&lower) {
         let Some(&(kind, h, len)) = lex.pats.get(m.pattern().as_usize()) else {
             continue;
@@ -685,8 +693,9 @@ fn list_facts(chars: &[char]) -> (Vec<u64>, Vec<u64>, Vec<u64>) {
     (list_at, title_before, title_after)
 }
 
-/// Feature hashes of character `i` of `p`, appended to `out`.
-pub fn features(p: &Prepared, i: usize, out: &mut Vec<u64>) {
+/// Feature hashes of character `i` of `p`, with the lexicon codes `lex` of `p`'s characters,
+/// appended to `out`.
+pub fn features(p: &Prepared, lex: &[Codes], i: usize, out: &mut Vec<u64>) {
     let n = p.chars.len();
     let c = |k: isize| -> u64 {
         let j = i as isize + k;
@@ -768,6 +777,37 @@ pub fn features(p: &Prepared, i: usize, out: &mut Vec<u64>) {
     }
     if i + 1 < n && p.list_at[i + 1] != 0 {
         out.push(f(36, &[p.list_at[i + 1]]));
+    }
+    lexicon_features(lex, i, u64::from(wp), &f, out);
+}
+
+/// Features of the learned names around character `i`: per kind, the code at `i` (position
+/// and strength), with the jieba word position, and the positions just before and after; and
+/// which kinds claim the character at once.
+fn lexicon_features(
+    lex: &[Codes],
+    i: usize,
+    wp: u64,
+    f: &impl Fn(u64, &[u64]) -> u64,
+    out: &mut Vec<u64>,
+) {
+    let at = |j: Option<usize>| -> Codes { j.and_then(|j| lex.get(j)).copied().unwrap_or([0; 3]) };
+    let (lp, l0, ln) = (at(i.checked_sub(1)), at(Some(i)), at(Some(i + 1)));
+    let place = |code: u8| u64::from(if code == 0 { 0 } else { 1 + (code - 1) % 4 });
+    for k in 0..3 {
+        if l0[k] != 0 {
+            out.push(f(40 + k as u64, &[u64::from(l0[k])]));
+            out.push(f(43 + k as u64, &[u64::from(l0[k]), wp]));
+        }
+        if lp[k] != 0 || ln[k] != 0 {
+            out.push(f(
+                46 + k as u64,
+                &[place(lp[k]), place(l0[k]), place(ln[k])],
+            ));
+        }
+    }
+    if l0.iter().any(|c| *c != 0) {
+        out.push(f(49, &[place(l0[0]), place(l0[1]), place(l0[2])]));
     }
 }
 
@@ -854,7 +894,7 @@ pub enum ModelError {
     FeatureMismatch { file: u64, code: u64 },
 }
 
-const MAGIC: &[u8; 8] = b"NXNER\x00\x01\x00";
+const MAGIC: &[u8; 8] = b"NXNER\x00\x02\x00";
 
 /// One slot of the weight table: a feature hash (0 = empty) and its weights, side by side so a
 /// lookup touches one cache line.
@@ -951,10 +991,12 @@ impl Table {
     }
 }
 
-/// A trained model: quantised weights per feature and label, and transition scores.
+/// A trained model: quantised weights per feature and label, transition scores, and the names
+/// learned from its training data.
 pub struct Model {
     table: Table,
     trans: [[i32; LABELS]; LABELS],
+    lexicon: Lexicon,
 }
 
 impl Model {
@@ -963,7 +1005,19 @@ impl Model {
         Model {
             table: Table::with_rows(&rows),
             trans,
+            lexicon: Lexicon::default(),
         }
+    }
+
+    /// The same model with `lexicon` as its learned names.
+    pub fn with_lexicon(mut self, lexicon: Lexicon) -> Self {
+        self.lexicon = lexicon;
+        self
+    }
+
+    /// The names learned from the training data.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
     }
 
     pub fn feature_count(&self) -> usize {
@@ -986,7 +1040,7 @@ impl Model {
             }
         }
         rows.sort_unstable_by_key(|r| r.0);
-        Model::from_parts(rows, self.trans)
+        Model::from_parts(rows, self.trans).with_lexicon(self.lexicon.clone())
     }
 
     /// Emission scores of each character.
@@ -995,13 +1049,13 @@ impl Model {
     /// of megabytes. So the slots of all of a character's features are first read in one
     /// loop of independent loads (the processor overlaps their cache misses), and only then
     /// compared and summed, from cache.
-    pub fn emissions(&self, p: &Prepared) -> Vec<[i32; LABELS]> {
+    pub fn emissions(&self, p: &Prepared, lex: &[Codes]) -> Vec<[i32; LABELS]> {
         let mut feats = Vec::with_capacity(64);
         let mut homes: Vec<(usize, u64)> = Vec::with_capacity(64);
         let mut em = vec![[0i32; LABELS]; p.len()];
         for (i, e) in em.iter_mut().enumerate() {
             feats.clear();
-            features(p, i, &mut feats);
+            features(p, lex, i, &mut feats);
             homes.clear();
             homes.extend(feats.iter().map(|&f| self.table.first_key(f)));
             for (&f, &(home, key)) in feats.iter().zip(&homes) {
@@ -1017,11 +1071,13 @@ impl Model {
 
     /// Entities of a prepared text.
     pub fn tag(&self, p: &Prepared) -> Vec<Span> {
-        labels_to_spans(&viterbi(&self.emissions(p), &self.trans))
+        let lex = self.lexicon.codes(p.chars());
+        labels_to_spans(&viterbi(&self.emissions(p, &lex), &self.trans))
     }
 
     /// The model file: magic, feature fingerprint, transitions, then rows sorted by feature,
-    /// each `key u64, label mask u16, one i16 per set bit` (little endian).
+    /// each `key u64, label mask u16, one i16 per set bit` (little endian), then the lexicon
+    /// (`Lexicon::write`).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut keys: Vec<(u64, [i16; LABELS])> = self.table.iter().map(|s| (s.key, s.w)).collect();
         keys.sort_unstable_by_key(|k| k.0);
@@ -1046,6 +1102,7 @@ impl Model {
                 out.extend_from_slice(&w.to_le_bytes());
             }
         }
+        self.lexicon.write(&mut out);
         out
     }
 
@@ -1079,7 +1136,9 @@ impl Model {
             }
             rows.push((key, row));
         }
-        Ok(Model::from_parts(rows, trans))
+        let rest = r.b.get(r.at..).unwrap_or_default();
+        let lexicon = Lexicon::read(rest).ok_or(ModelError::Truncated("lexicon"))?;
+        Ok(Model::from_parts(rows, trans).with_lexicon(lexicon))
     }
 }
 
@@ -1160,6 +1219,11 @@ mod tests {
         let bytes = model.to_bytes();
         assert_eq!(Model::from_bytes(&bytes).map(|m| m.feature_count()), Ok(1));
         let cut = &bytes[..bytes.len() - 3];
+        assert_eq!(
+            Model::from_bytes(cut).err(),
+            Some(ModelError::Truncated("lexicon"))
+        );
+        let cut = &bytes[..bytes.len() - 11];
         assert_eq!(
             Model::from_bytes(cut).err(),
             Some(ModelError::Truncated("rows"))

@@ -2,11 +2,14 @@
 //! an order drawn from a seeded generator, rows are numbered in order of first update, and the
 //! model file is written sorted by feature, so the same data and seed give the same bytes.
 
+use super::lexicon::Codes;
 use super::model::{FeatureMap, LABELS, Model, Prepared, features, viterbi};
 
-/// One training sentence: prepared facts and gold BIOES labels.
+/// One training sentence: prepared facts, lexicon codes (`Lexicon::codes_without`, or none)
+/// and gold BIOES labels.
 pub struct Example {
     pub prepared: Prepared,
+    pub lex: Vec<Codes>,
     pub gold: Vec<u8>,
 }
 
@@ -65,11 +68,11 @@ impl Trainer {
         }
     }
 
-    fn emissions(&mut self, p: &Prepared) -> Vec<[i32; LABELS]> {
+    fn emissions(&mut self, p: &Prepared, lex: &[Codes]) -> Vec<[i32; LABELS]> {
         let mut em = vec![[0i32; LABELS]; p.len()];
         for (i, e) in em.iter_mut().enumerate() {
             self.feats.clear();
-            features(p, i, &mut self.feats);
+            features(p, lex, i, &mut self.feats);
             for f in &self.feats {
                 if let Some(&r) = self.rows.get(f) {
                     let at = r as usize * LABELS;
@@ -94,7 +97,7 @@ impl Trainer {
 
     /// One perceptron step on one example; returns whether the prediction was wrong.
     pub fn learn(&mut self, ex: &Example) -> bool {
-        let pred = viterbi(&self.emissions(&ex.prepared), &self.tw);
+        let pred = viterbi(&self.emissions(&ex.prepared, &ex.lex), &self.tw);
         let wrong = pred != ex.gold;
         if wrong {
             let steps = self.steps;
@@ -103,7 +106,7 @@ impl Trainer {
                 if g != p {
                     let mut feats = std::mem::take(&mut self.feats);
                     feats.clear();
-                    features(&ex.prepared, i, &mut feats);
+                    features(&ex.prepared, &ex.lex, i, &mut feats);
                     for &f in &feats {
                         let at = self.row(f);
                         self.w[at + g] += 1;
@@ -220,6 +223,7 @@ mod tests {
                     .collect();
                 Example {
                     gold: spans_to_labels(n, &spans),
+                    lex: vec![[0; 3]; n],
                     prepared,
                 }
             })
