@@ -445,6 +445,9 @@ fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
     }
 }
 
+/// How many distinct pairs a trailing lone ideograph may expand to inside a longer phrase.
+const MAX_PAIRS_AFTER_PREFIX: u32 = 4096;
+
 /// An exact (normalised) substring of one bigram field, via consecutive positions. A lone
 /// ideograph at the end is matched as a prefix: alone, or as the first half of a pair (the
 /// index keeps a character alone only where its run ends).
@@ -458,7 +461,14 @@ fn phrase_query(text: &str, field: Field) -> Option<Box<dyn Query>> {
     };
     if text::ends_with_lone_ideograph(&tokens) {
         let mut query = PhrasePrefixQuery::new_with_offset(terms());
-        query.set_max_expansions(u32::MAX);
+        // Alone, the prefix is a term range with no preallocation; after other tokens tantivy
+        // reserves one posting list per possible expansion, so the bound must stay modest. A
+        // character starts far fewer distinct pairs than this in practice.
+        query.set_max_expansions(if tokens.len() == 1 {
+            u32::MAX
+        } else {
+            MAX_PAIRS_AFTER_PREFIX
+        });
         return Some(Box::new(query));
     }
     match tokens.len() {
