@@ -160,6 +160,18 @@ fn mixed_script_tokens() {
 }
 
 #[test]
+fn single_characters_match_at_the_start_middle_and_end_of_a_run() {
+    let ws = corpus();
+    // 拼 starts a run (title) and sits inside one (body); 飞 ends a run before `。`.
+    assert_eq!(sorted(&ws, &["拼"]), ["d.md", "e.md"]);
+    assert_eq!(ws.search_paths(&["飞"]), ["c.md"]);
+    assert_eq!(ws.search_paths(&["\"试飞\""]), ["c.md"]);
+    // A lone character after a Latin word is a prefix of the pair that follows it.
+    assert_eq!(ws.search_paths(&["\"13，A股\""]), ["c.md"]);
+    assert!(ws.search_paths(&["\"13，A果\""]).is_empty());
+}
+
+#[test]
 fn malformed_queries_are_read_literally() {
     let ws = corpus();
     for query in [

@@ -194,15 +194,17 @@ fn chunks(text: &str) -> impl Iterator<Item = (usize, &str)> {
 }
 
 /// Index-side bigram tokens of `text`: CJK runs (white space inside a run is ignored) become
-/// overlapping pairs, and every character of a run is also emitted alone at the position of the
-/// pair it starts (the last one at the last pair's position), so a single character or a
-/// character next to a Latin word (`A股`) is still an exact, positioned match. Latin/digit runs
-/// become whole words. A phrase is a run of consecutive positions.
+/// overlapping pairs, and only the last character of a run is also emitted alone (at the last
+/// pair's position), as is a run of one character. Every other character starts a pair, so a
+/// single character is found as itself or as the prefix of a pair (see
+/// [`ends_with_lone_ideograph`]); emitting each character alone as well would double the phrase
+/// fields' postings. Latin/digit runs become whole words. A phrase is a run of consecutive
+/// positions.
 pub fn bigrams(text: &str) -> Vec<AnalyzedToken> {
     pair_tokens(text, true)
 }
 
-/// Query-side bigram tokens: as [`bigrams`] without the per-character tokens, so a phrase is
+/// Query-side bigram tokens: as [`bigrams`] without the run-final characters, so a phrase is
 /// the pairs of its runs (a lone character stays a unigram).
 pub fn phrase_tokens(text: &str) -> Vec<AnalyzedToken> {
     pair_tokens(text, false)
@@ -306,11 +308,8 @@ impl Pairs<'_> {
                     let (_, end) = self.norm.original_range(b, b + cb.len_utf8());
                     let position = self.position;
                     self.push(format!("{ca}{cb}"), start, end, position);
-                    if self.unigrams {
-                        self.push_char(pair[0], position);
-                        if i + 2 == run.len() {
-                            self.push_char(pair[1], position);
-                        }
+                    if self.unigrams && i + 2 == run.len() {
+                        self.push_char(pair[1], position);
                     }
                     self.position += 1;
                 }
@@ -318,6 +317,16 @@ impl Pairs<'_> {
         }
         run.clear();
     }
+}
+
+/// Whether the last query-side token is one ideograph alone: the index holds such a character
+/// alone only where it ends a run, so elsewhere it must be matched as the first half of a pair
+/// (a prefix of the pair's term).
+pub fn ends_with_lone_ideograph(tokens: &[AnalyzedToken]) -> bool {
+    tokens.last().is_some_and(|t| {
+        let mut chars = t.text.chars();
+        chars.next().is_some_and(is_cjk) && chars.next().is_none()
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -489,24 +498,21 @@ mod tests {
     }
 
     #[test]
-    fn index_bigrams_also_carry_each_character_at_its_pair_position() {
-        let tokens = bigrams("A股市场");
+    fn index_bigrams_carry_only_the_run_final_character_alone() {
+        let tokens = bigrams("A股市场，好");
         let got: Vec<_> = tokens
             .iter()
             .map(|t| (t.text.as_str(), t.position))
             .collect();
         assert_eq!(
             got,
-            vec![
-                ("a", 0),
-                ("股市", 1),
-                ("股", 1),
-                ("市场", 2),
-                ("市", 2),
-                ("场", 2)
-            ]
+            vec![("a", 0), ("股市", 1), ("市场", 2), ("场", 2), ("好", 3)]
         );
-        assert_eq!(texts(&phrase_tokens("A股")), vec!["a", "股"]);
+        let query = phrase_tokens("A股");
+        assert_eq!(texts(&query), vec!["a", "股"]);
+        assert!(ends_with_lone_ideograph(&query));
+        assert!(!ends_with_lone_ideograph(&phrase_tokens("股市")));
+        assert!(!ends_with_lone_ideograph(&phrase_tokens("股a")));
     }
 
     #[test]

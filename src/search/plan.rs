@@ -9,8 +9,8 @@ use std::ops::Bound;
 use chrono::{NaiveDate, NaiveTime};
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, RegexQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query, RangeQuery,
+    RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 
@@ -445,21 +445,39 @@ fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
     }
 }
 
-/// An exact (normalised) substring of one bigram field, via consecutive positions.
+/// How many distinct pairs a trailing lone ideograph may expand to inside a longer phrase.
+const MAX_PAIRS_AFTER_PREFIX: u32 = 4096;
+
+/// An exact (normalised) substring of one bigram field, via consecutive positions. A lone
+/// ideograph at the end is matched as a prefix: alone, or as the first half of a pair (the
+/// index keeps a character alone only where its run ends).
 fn phrase_query(text: &str, field: Field) -> Option<Box<dyn Query>> {
     let tokens = text::phrase_tokens(text);
+    let terms = || -> Vec<(usize, Term)> {
+        tokens
+            .iter()
+            .map(|t| (t.position, Term::from_field_text(field, &t.text)))
+            .collect()
+    };
+    if text::ends_with_lone_ideograph(&tokens) {
+        let mut query = PhrasePrefixQuery::new_with_offset(terms());
+        // Alone, the prefix is a term range with no preallocation; after other tokens tantivy
+        // reserves one posting list per possible expansion, so the bound must stay modest. A
+        // character starts far fewer distinct pairs than this in practice.
+        query.set_max_expansions(if tokens.len() == 1 {
+            u32::MAX
+        } else {
+            MAX_PAIRS_AFTER_PREFIX
+        });
+        return Some(Box::new(query));
+    }
     match tokens.len() {
         0 => None,
         1 => Some(Box::new(TermQuery::new(
             Term::from_field_text(field, &tokens[0].text),
             IndexRecordOption::WithFreqs,
         ))),
-        _ => Some(Box::new(PhraseQuery::new_with_offset(
-            tokens
-                .iter()
-                .map(|t| (t.position, Term::from_field_text(field, &t.text)))
-                .collect(),
-        ))),
+        _ => Some(Box::new(PhraseQuery::new_with_offset(terms()))),
     }
 }
 
