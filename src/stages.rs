@@ -173,7 +173,7 @@ mod tests {
         // Other tests may time dates concurrently, so at least what we added.
         assert!(spent.get(Stage::Dates) >= Duration::from_millis(7));
         let json = spent.to_json();
-        assert_eq!(json.as_object().map(|o| o.len()), Some(8));
+        assert_eq!(json.as_object().map(|o| o.len()), Some(10));
         assert!(json["dates"].as_f64().is_some_and(|s| s >= 0.007));
     }
 }
