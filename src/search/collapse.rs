@@ -85,6 +85,79 @@ pub fn group(members: Vec<Member>, sort: Sort, ranked: bool) -> Vec<Group> {
     groups
 }
 
+/// One group as [`page`] ranks it before building it: where its members lie in the sorted
+/// member list, its best score and its earliest member.
+struct Summary {
+    start: usize,
+    len: usize,
+    score: Score,
+    first: Member,
+}
+
+/// The groups `offset..offset + limit` in [`group`]'s order, and the number of groups. Same
+/// answer as slicing [`group`]'s, but only the groups of the page are built: a broad query
+/// matches tens of thousands of documents, and building a vector for each of their groups
+/// cost more than the search itself.
+pub fn page(
+    mut members: Vec<Member>,
+    sort: Sort,
+    ranked: bool,
+    offset: usize,
+    limit: usize,
+) -> (Vec<Group>, usize) {
+    members.sort_unstable_by_key(|m| (m.cluster, m.age_key()));
+    let mut summaries: Vec<Summary> = Vec::new();
+    let mut start = 0;
+    while let Some(first) = members.get(start).copied() {
+        let len = match first.cluster {
+            Some(c) => members[start..]
+                .iter()
+                .take_while(|m| m.cluster == Some(c))
+                .count(),
+            None => 1,
+        };
+        let score = members[start..start + len]
+            .iter()
+            .map(|m| m.score)
+            .fold(f32::MIN, f32::max);
+        summaries.push(Summary {
+            start,
+            len,
+            score,
+            first,
+        });
+        start += len;
+    }
+    let total = summaries.len();
+    let order = |a: &Summary, b: &Summary| match (sort, ranked) {
+        (Sort::Relevance, true) => b
+            .score
+            .total_cmp(&a.score)
+            .then_with(|| a.first.age_key().cmp(&b.first.age_key())),
+        (Sort::Oldest, _) => a.first.age_key().cmp(&b.first.age_key()),
+        _ => b
+            .first
+            .published
+            .cmp(&a.first.published)
+            .then_with(|| a.first.age_key().cmp(&b.first.age_key())),
+    };
+    let end = offset.saturating_add(limit).min(total);
+    if end < total && end > 0 {
+        summaries.select_nth_unstable_by(end - 1, order);
+    }
+    summaries.truncate(end);
+    summaries.sort_unstable_by(order);
+    let groups = summaries
+        .iter()
+        .skip(offset)
+        .map(|s| Group {
+            members: members[s.start..s.start + s.len].to_vec(),
+            score: s.score,
+        })
+        .collect();
+    (groups, total)
+}
+
 /// Collects every matching document with its cluster, score and publication instant.
 pub struct Members {
     pub scored: bool,
@@ -191,5 +264,26 @@ mod tests {
             .map(|g| g.first().unwrap().address.doc_id)
             .collect();
         assert_eq!(newest, vec![2, 4, 3]);
+    }
+
+    #[test]
+    fn a_page_is_the_same_slice_of_groups_in_every_order() {
+        let members = vec![
+            m(0, 1.0, Some(7), Some(300)),
+            m(1, 5.0, Some(7), Some(200)),
+            m(2, 3.0, Some(9), Some(150)),
+            m(3, 2.0, None, None),
+            m(4, 4.0, Some(7), Some(100)),
+            m(5, 3.0, None, Some(150)),
+            m(6, 0.5, Some(9), None),
+        ];
+        for sort in [Sort::Relevance, Sort::Oldest, Sort::Newest] {
+            let all = group(members.clone(), sort, true);
+            for (offset, limit) in [(0, 10), (0, 2), (1, 2), (3, 5), (9, 1)] {
+                let (groups, total) = page(members.clone(), sort, true, offset, limit);
+                let expected: Vec<Group> = all.iter().skip(offset).take(limit).cloned().collect();
+                assert_eq!((groups, total), (expected, 4), "{sort:?} {offset} {limit}");
+            }
+        }
     }
 }

@@ -12,9 +12,8 @@ use std::path::Path;
 use std::time::Instant;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, Query};
-use tantivy::schema::Facet;
 use tantivy::{DocAddress, IndexReader, Order, TantivyDocument};
 
 use std::sync::Arc;
@@ -22,7 +21,9 @@ use std::sync::Arc;
 pub mod article;
 pub mod collapse;
 pub mod duplicates;
+pub mod entity_facets;
 pub mod facets;
+pub mod ord_counts;
 pub mod plan;
 pub mod query;
 pub mod similar;
@@ -304,13 +305,15 @@ impl Searcher {
         let members = searcher
             .search(query, &collapse::Members { scored: ranked })
             .map_err(err)?;
-        let groups = collapse::group(members, request.sort, ranked);
+        let (groups, total) = collapse::page(
+            members,
+            request.sort,
+            ranked,
+            request.offset.min(MAX_OFFSET),
+            request.limit.min(MAX_HITS),
+        );
         let mut hits = Vec::new();
-        let page = groups
-            .iter()
-            .skip(request.offset.min(MAX_OFFSET))
-            .take(request.limit.min(MAX_HITS));
-        for group in page {
+        for group in &groups {
             let Some(first) = group.first() else { continue };
             let score = if ranked { group.score } else { 0.0 };
             let mut hit = self.hit_at(&searcher, first.address, score, &plan.needles)?;
@@ -321,7 +324,7 @@ impl Searcher {
             }
             hits.push(hit);
         }
-        Ok((hits, groups.len()))
+        Ok((hits, total))
     }
 
     /// The hit for the document at `address`.
@@ -460,25 +463,17 @@ impl Searcher {
     ) -> Result<(Vec<EntityCount>, usize), Error> {
         let searcher = self.reader.searcher();
         let err = |e: tantivy::TantivyError| Error::Query(format!("entity count failed: {e}"));
-        let mut collector = FacetCollector::for_field("entity");
-        for k in kinds {
-            collector.add_facet(Facet::from_path([k.as_str()]));
-        }
+        let collector = entity_facets::EntityFacets {
+            kinds: kinds.to_vec(),
+            top,
+        };
         let (counts, total) = searcher.search(query, &(collector, Count)).map_err(err)?;
-        let entities = kinds
-            .iter()
-            .flat_map(|&k| {
-                let parent = Facet::from_path([k.as_str()]).to_path_string();
-                counts
-                    .top_k(&parent, top)
-                    .into_iter()
-                    .filter_map(move |(facet, documents)| {
-                        facet.to_path().get(1).map(|name| EntityCount {
-                            name: name.to_string(),
-                            kind: k,
-                            documents,
-                        })
-                    })
+        let entities = counts
+            .into_iter()
+            .map(|c| EntityCount {
+                name: c.name,
+                kind: c.kind,
+                documents: c.documents,
             })
             .collect();
         Ok((entities, total))

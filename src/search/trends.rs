@@ -19,6 +19,7 @@ use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::Query;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
+use super::ord_counts::{self, OrdTally};
 use super::{SearchRequest, Searcher, elapsed_ms};
 use crate::analyse::entities::EntityType;
 use crate::error::Error;
@@ -210,6 +211,7 @@ impl Searcher {
         let err = |e: tantivy::TantivyError| Error::Query(format!("trends count failed: {e}"));
         let collector = PeriodCounts {
             split: request.split,
+            top: request.top.min(MAX_TOP),
         };
         let found = searcher
             .search(matching.query.as_ref(), &collector)
@@ -217,7 +219,10 @@ impl Searcher {
         let everything = searcher
             .search(
                 self.date_window(&request.search)?.as_ref(),
-                &PeriodCounts { split: None },
+                &PeriodCounts {
+                    split: None,
+                    top: 0,
+                },
             )
             .map_err(err)?;
         let by = request.by;
@@ -331,9 +336,11 @@ fn split_series(
         .collect()
 }
 
-/// Counts documents per local publication day, and per value of the split field.
+/// Counts documents per local publication day, and per day for each of the `top` values of
+/// the split field with the most documents (ties by value).
 pub struct PeriodCounts {
     pub split: Option<Split>,
+    pub top: usize,
 }
 
 /// What [`PeriodCounts`] collects.
@@ -341,7 +348,7 @@ pub struct PeriodCounts {
 pub struct PeriodFruit {
     /// Documents per publication day in their own offset.
     pub days: HashMap<NaiveDate, u64>,
-    /// Per split value: documents per day.
+    /// Per split value (the top values only): documents per day.
     pub split: HashMap<String, HashMap<NaiveDate, u64>>,
     /// Documents without a publication date.
     pub undated: u64,
@@ -363,25 +370,30 @@ fn add_days(into: &mut HashMap<NaiveDate, u64>, from: HashMap<NaiveDate, u64>) {
     }
 }
 
-/// The split field of one segment: its column and the term ordinals that count.
-struct SplitColumn {
+/// The split field of one segment: its column, its documents per value, and each dated
+/// document's `(ordinal, day)` pairs, turned into series once the top values are known.
+pub struct SplitCounts {
     column: StrColumn,
-    /// Ordinals in `lo..hi` count (for entities, those of one type).
-    lo: u64,
-    hi: u64,
+    tally: OrdTally,
+    hits: Vec<(u64, i64)>,
 }
 
 pub struct SegmentPeriodCounts {
     published: Option<Column<tantivy::DateTime>>,
     offset: Option<Column<i64>>,
-    split: Option<SplitColumn>,
+    split: Option<SplitCounts>,
     /// Days since the epoch -> documents.
     days: HashMap<i64, u64>,
-    /// `(day, ordinal)` -> documents.
-    pairs: HashMap<(i64, u64), u64>,
     undated: u64,
     /// Reused per document: the ordinals of the split field.
     ords: Vec<u64>,
+}
+
+/// What a segment hands to [`PeriodCounts::merge_fruits`]: its day counts, and its split
+/// counts still as ordinals.
+pub struct SegmentPeriodFruit {
+    fruit: PeriodFruit,
+    split: Option<SplitCounts>,
 }
 
 /// Seconds east of UTC assumed for a document without a stored offset (+08:00).
@@ -401,14 +413,13 @@ impl Collector for PeriodCounts {
         let fast = reader.fast_fields();
         let split = match self.split {
             None => None,
-            Some(split) => split_column(reader, split)?,
+            Some(split) => split_counts(reader, split)?,
         };
         Ok(SegmentPeriodCounts {
             published: fast.date("published").ok(),
             offset: fast.i64("published_offset").ok(),
             split,
             days: HashMap::new(),
-            pairs: HashMap::new(),
             undated: 0,
             ords: Vec::new(),
         })
@@ -418,57 +429,77 @@ impl Collector for PeriodCounts {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<PeriodFruit>) -> tantivy::Result<PeriodFruit> {
+    fn merge_fruits(&self, fruits: Vec<SegmentPeriodFruit>) -> tantivy::Result<PeriodFruit> {
         let mut all = PeriodFruit::default();
-        for fruit in fruits {
-            all.merge(fruit);
+        let mut splits = Vec::new();
+        for segment in fruits {
+            all.merge(segment.fruit);
+            splits.extend(segment.split);
         }
+        let tallies: Vec<&OrdTally> = splits.iter().map(|s| &s.tally).collect();
+        let values: Vec<String> = ord_counts::top_values(&tallies, self.top)?
+            .into_iter()
+            .map(|(value, _)| value)
+            .collect();
+        let mut series = vec![HashMap::new(); values.len()];
+        for split in &splits {
+            split.add_days(&values, &mut series)?;
+        }
+        all.split = values.into_iter().zip(series).collect();
         Ok(all)
     }
 }
 
-/// The column `split` reads in this segment, with the ordinal range that counts.
-fn split_column(reader: &SegmentReader, split: Split) -> tantivy::Result<Option<SplitColumn>> {
+impl SplitCounts {
+    /// Adds this segment's documents per day of each of `values` to its series.
+    fn add_days(
+        &self,
+        values: &[String],
+        series: &mut [HashMap<NaiveDate, u64>],
+    ) -> std::io::Result<()> {
+        let mut slot: HashMap<u64, usize> = HashMap::new();
+        for (i, value) in values.iter().enumerate() {
+            if let Some(ord) = self.tally.ord_of(value)? {
+                slot.insert(ord, i);
+            }
+        }
+        let mut by_day: HashMap<(usize, i64), u64> = HashMap::new();
+        for (ord, day) in &self.hits {
+            if let Some(&i) = slot.get(ord) {
+                *by_day.entry((i, *day)).or_default() += 1;
+            }
+        }
+        for ((i, day), n) in by_day {
+            if let (Some(days), Some(date)) = (series.get_mut(i), epoch_day(day)) {
+                *days.entry(date).or_default() += n;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The column `split` reads in this segment, with a tally of the values that count.
+fn split_counts(reader: &SegmentReader, split: Split) -> tantivy::Result<Option<SplitCounts>> {
     let fast = reader.fast_fields();
     let (name, prefix) = match split {
-        Split::Source => ("source", None),
-        Split::Category => ("categories", None),
+        Split::Source => ("source", Vec::new()),
+        Split::Category => ("categories", Vec::new()),
         // Facets are stored as `TYPE\0name`; one type's values are one sorted run.
-        Split::Entity(kind) => ("entity", Some(kind.as_str())),
+        Split::Entity(kind) => ("entity", [kind.as_str().as_bytes(), &[0]].concat()),
     };
     let Some(column) = fast.str(name)? else {
         return Ok(None);
     };
-    let (lo, hi) = match prefix {
-        None => (0, column.num_terms() as u64),
-        Some(kind) => ord_range(&column, kind)?,
-    };
-    Ok(Some(SplitColumn { column, lo, hi }))
-}
-
-/// The ordinals of the facet values under `/kind/`.
-fn ord_range(column: &StrColumn, kind: &str) -> tantivy::Result<(u64, u64)> {
-    let start = format!("{kind}\u{0}");
-    let end = format!("{kind}\u{1}");
-    let mut stream = column
-        .dictionary()
-        .range()
-        .ge(start.as_bytes())
-        .lt(end.as_bytes())
-        .into_stream()?;
-    let mut range: Option<(u64, u64)> = None;
-    while stream.advance() {
-        let ord = stream.term_ord();
-        range = Some(match range {
-            None => (ord, ord + 1),
-            Some((lo, _)) => (lo, ord + 1),
-        });
-    }
-    Ok(range.unwrap_or((0, 0)))
+    let tally = OrdTally::new(Some(column.clone()), &prefix)?;
+    Ok(Some(SplitCounts {
+        column,
+        tally,
+        hits: Vec::new(),
+    }))
 }
 
 impl SegmentCollector for SegmentPeriodCounts {
-    type Fruit = PeriodFruit;
+    type Fruit = SegmentPeriodFruit;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         let Some(instant) = self.published.as_ref().and_then(|c| c.first(doc)) else {
@@ -482,22 +513,19 @@ impl SegmentCollector for SegmentPeriodCounts {
             .unwrap_or_else(default_offset_seconds);
         let day = (instant.into_timestamp_secs() + offset).div_euclid(86_400);
         *self.days.entry(day).or_default() += 1;
-        let Some(split) = &self.split else { return };
+        let Some(split) = &mut self.split else { return };
         self.ords.clear();
-        self.ords.extend(
-            split
-                .column
-                .term_ords(doc)
-                .filter(|o| (split.lo..split.hi).contains(o)),
-        );
+        self.ords.extend(split.column.term_ords(doc));
         self.ords.sort_unstable();
         self.ords.dedup();
         for &ord in &self.ords {
-            *self.pairs.entry((day, ord)).or_default() += 1;
+            if split.tally.add(ord) {
+                split.hits.push((ord, day));
+            }
         }
     }
 
-    fn harvest(self) -> PeriodFruit {
+    fn harvest(self) -> SegmentPeriodFruit {
         let mut fruit = PeriodFruit {
             undated: self.undated,
             ..PeriodFruit::default()
@@ -507,37 +535,11 @@ impl SegmentCollector for SegmentPeriodCounts {
                 *fruit.days.entry(date).or_default() += n;
             }
         }
-        let Some(split) = &self.split else {
-            return fruit;
-        };
-        let mut names: HashMap<u64, Option<String>> = HashMap::new();
-        for ((day, ord), n) in self.pairs {
-            let name = names
-                .entry(ord)
-                .or_insert_with(|| split_value(&split.column, ord));
-            if let (Some(name), Some(date)) = (name.as_ref(), epoch_day(day)) {
-                *fruit
-                    .split
-                    .entry(name.clone())
-                    .or_default()
-                    .entry(date)
-                    .or_default() += n;
-            }
+        SegmentPeriodFruit {
+            fruit,
+            split: self.split,
         }
-        fruit
     }
-}
-
-/// The value shown for a term ordinal: the entity name without its `TYPE\0` prefix.
-fn split_value(column: &StrColumn, ord: u64) -> Option<String> {
-    let mut text = String::new();
-    if !column.ord_to_str(ord, &mut text).unwrap_or(false) {
-        return None;
-    }
-    Some(match text.split_once('\u{0}') {
-        Some((_, name)) => name.to_string(),
-        None => text,
-    })
 }
 
 /// Days since 1970-01-01 as a date.
