@@ -20,10 +20,13 @@
 //! since a shared machine makes them noisy. Corpora and indexes are deleted after each N unless
 //! `--keep` is given.
 
+#[path = "support/bench_util.rs"]
+mod bench_util;
 #[allow(dead_code)]
 #[path = "gen_corpus.rs"]
 mod gen_corpus;
 
+use bench_util::{fail, percentile, release_binary};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -86,11 +89,6 @@ fn search_only(n: usize, index: &Path, binary: &Path) {
     print_searches(&warm_search(index), cold_search(binary, index));
 }
 
-fn fail(message: &str) -> ! {
-    eprintln!("bench: {message}");
-    std::process::exit(2);
-}
-
 fn parse_args() -> Args {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let value = |name: &str| {
@@ -117,19 +115,6 @@ fn parse_args() -> Args {
 }
 
 /// `target/release/newsidx`, next to this example's own binary.
-fn release_binary() -> PathBuf {
-    let exe = std::env::current_exe().unwrap_or_default();
-    let binary = exe
-        .parent()
-        .and_then(Path::parent)
-        .map(|dir| dir.join("newsidx"))
-        .unwrap_or_default();
-    if !binary.is_file() {
-        fail("build the binary first: cargo build --release");
-    }
-    binary
-}
-
 /// Everything measured for one N.
 struct Run {
     load_before: String,
@@ -438,10 +423,10 @@ fn warm_search(index: &Path) -> Warm {
     }
     times.sort();
     cpu_times.sort();
-    let cpu_at = |q: f64| cpu_times[((cpu_times.len() - 1) as f64 * q).round() as usize];
+    let cpu_at = |q: f64| percentile(&cpu_times, q);
     slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
     slowest.truncate(3);
-    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    let at = |q: f64| percentile(&times, q);
     Warm {
         p50: at(0.50),
         p99: at(0.99),

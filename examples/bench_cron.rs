@@ -8,10 +8,13 @@
 //! share of the full ingest (targets: no change at most 2%, 1% changed at most 6%), and the
 //! one-off cost a new process adds (loading the dictionary), which a cron run also pays.
 
+#[path = "support/bench_util.rs"]
+mod bench_util;
 #[allow(dead_code)]
 #[path = "gen_corpus.rs"]
 mod gen_corpus;
 
+use bench_util::fail;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -59,11 +62,6 @@ fn main() {
         "a new process also loads the dictionary once: {dictionary:.2} s ({:.1}% of full)",
         100.0 * dictionary / full
     );
-}
-
-fn fail(message: &str) -> ! {
-    eprintln!("bench_cron: {message}");
-    std::process::exit(2);
 }
 
 fn timed(options: &IngestOptions) -> (f64, IngestReport) {

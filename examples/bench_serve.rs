@@ -12,6 +12,10 @@
 //! from send to the last body byte. Also printed: the server's CPU time per request and the
 //! load average, since on a shared machine wall-clock latency includes waiting for a core.
 
+#[path = "support/bench_util.rs"]
+mod bench_util;
+
+use bench_util::{fail, percentile, release_binary};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -156,7 +160,7 @@ fn report(
     if n == 0 {
         fail("no request succeeded");
     }
-    let at = |q: f64| latencies[((n - 1) as f64 * q).round() as usize];
+    let at = |q: f64| percentile(&latencies, q);
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
         "newsidx serve load: {} clients, {:.1} s, {} search queries with facets, index {}",
@@ -255,19 +259,6 @@ fn load_average() -> String {
 }
 
 /// `target/release/newsidx`, next to this example's own binary.
-fn release_binary() -> PathBuf {
-    let exe = std::env::current_exe().unwrap_or_default();
-    let binary = exe
-        .parent()
-        .and_then(Path::parent)
-        .map(|dir| dir.join("newsidx"))
-        .unwrap_or_default();
-    if !binary.is_file() {
-        fail("build the binary first: cargo build --release");
-    }
-    binary
-}
-
 fn parse_args() -> Args {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let value = |flag: &str| {
@@ -289,9 +280,4 @@ fn parse_args() -> Args {
         clients: number("--clients", 32).max(1) as usize,
         seconds: number("--seconds", 20).max(1),
     }
-}
-
-fn fail(message: &str) -> ! {
-    eprintln!("bench_serve: {message}");
-    std::process::exit(2);
 }

@@ -8,6 +8,10 @@
 //! WORD (default 支付) is the query of the word-based requests. The promise: trends at most
 //! 50 ms warm at 100,000 articles.
 
+#[path = "support/bench_util.rs"]
+mod bench_util;
+
+use bench_util::percentile;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -101,10 +105,7 @@ fn repeat(runs: usize, mut f: impl FnMut()) -> Vec<Duration> {
 }
 
 fn report(name: &str, found: u64, times: &[Duration]) {
-    let at = |q: f64| {
-        let i = ((times.len() as f64 * q).ceil() as usize).clamp(1, times.len()) - 1;
-        times[i].as_secs_f64() * 1000.0
-    };
+    let at = |q: f64| percentile(times, q).as_secs_f64() * 1000.0;
     println!(
         "{name:<40} {found:>7} matching  p50 {:>7.1} ms  p99 {:>7.1} ms  ({} runs)",
         at(0.5),
