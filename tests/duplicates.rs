@@ -4,7 +4,10 @@
 
 mod common;
 
+use std::time::Duration;
+
 use common::{Workspace, newsidx};
+use newsidx::ingest::IngestOptions;
 
 const STORY: [&str; 5] = [
     "本市第三条地铁线路今日完成全线贯通，沿线十二座车站的装修工程同步进入收尾阶段，预计年底前开通试运营。",
@@ -227,6 +230,54 @@ fn an_earlier_copy_ingested_later_joins_the_cluster_and_leads_it() {
     assert_eq!(
         strs(&cluster["sources"], "source"),
         vec!["城市日报", "城市晚报", "港澳新闻", "门户网"]
+    );
+}
+
+/// Ingest handles files in chunks of 256 and, with a zero commit interval, commits a checkpoint
+/// after each but the last; the near-duplicate assigner then forgets what it held of the run and finds the
+/// earlier copy in the checkpoint instead.
+#[test]
+fn copies_on_both_sides_of_a_checkpoint_share_a_cluster() {
+    let ws = Workspace::new();
+    let story = STORY.join("\n");
+    write(
+        &ws,
+        "a/wire.md",
+        "地铁三号线全线贯通",
+        "2021-11-02 09:00",
+        "城市日报",
+        &story,
+    );
+    for i in 0..300 {
+        // Too short for a signature: no cluster to join.
+        write(
+            &ws,
+            &format!("b/{i:03}.md"),
+            &format!("通知{i}"),
+            "2021-11-03 09:00",
+            "市政府",
+            &format!("第{i}号通知。"),
+        );
+    }
+    let copy = format!("本报记者 许晴 实习生 高远\n{story}");
+    write(
+        &ws,
+        "c/portal.md",
+        "地铁三号线贯通",
+        "2021-11-03 08:00",
+        "门户网",
+        &copy,
+    );
+    let mut options = IngestOptions::new(ws.corpus(), ws.path().join("index"));
+    options.commit_interval = Some(Duration::ZERO);
+    let report = newsidx::ingest::run(&options, &|_| {}, &|_| {}).unwrap();
+    assert_eq!((report.added, report.checkpoints), (302, 1));
+
+    let dups = json(&ws, &["duplicates", "--index", "index", "--json"]);
+    assert_eq!(dups["total"], 1);
+    assert_eq!(
+        strs(&dups["clusters"][0]["articles"], "path"),
+        ["a/wire.md", "c/portal.md"].map(|f| ws.corpus().join(f).display().to_string())
     );
 }
 

@@ -133,6 +133,11 @@ impl Assigner {
         }
     }
 
+    /// Articles of this run held in memory (not yet committed when the assigner was made).
+    pub fn pending(&self) -> usize {
+        self.run.lock().map_or(0, |run| run.members.len())
+    }
+
     /// The cluster the article `id` joins (see the module doc).
     pub fn assign(&self, id: &str, signature: Option<&Signature>) -> u64 {
         let Some(signature) = signature else {

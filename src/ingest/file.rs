@@ -223,8 +223,12 @@ impl Batch<'_> {
             let cluster = self.clusters.assign(id, signature.as_ref());
             clusters::stamp(&mut doc, signature.as_ref(), cluster, &self.fields);
         });
-        self.writer
-            .delete_term(Term::from_field_text(self.fields.id, id));
+        // Only a document the last commit holds needs deleting: a delete of an id no segment
+        // has still costs a term lookup in every segment at each commit.
+        if existed {
+            self.writer
+                .delete_term(Term::from_field_text(self.fields.id, id));
+        }
         if let Err(e) = self.writer.add_document(doc)
             && let Ok(mut slot) = self.first_error.lock()
         {

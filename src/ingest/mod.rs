@@ -46,6 +46,12 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 32 * 1024 * 1024;
 /// Files handed to the parser pool between two looks at the checkpoint clock.
 const CHUNK: usize = 256;
 
+/// Articles this run may hold in the near-duplicate assigner's memory (band keys and signature,
+/// about 2.5 KB each) before a checkpoint is committed early, so the run's memory stays flat
+/// however many files it has; runs without checkpoints (`--full`, `--strict`) hold all of
+/// theirs until the end.
+const MAX_PENDING_SIGNATURES: usize = 20_000;
+
 /// How many indexed documents one run may delete.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum MaxDelete {
@@ -458,7 +464,7 @@ impl Running<'_> {
         let mut checkpoints = 0;
         let mut last_commit = Instant::now();
         let mut done = 0;
-        let clusters = self.cluster_assigner()?;
+        let mut clusters = self.cluster_assigner()?;
         for chunk in candidates.chunks(CHUNK) {
             let batch = Batch {
                 options: self.options,
@@ -482,10 +488,15 @@ impl Running<'_> {
             if let Some(e) = first_error.lock().ok().and_then(|mut e| e.take()) {
                 return Err(Error::index(path, writer::cause(&mut writer, e)));
             }
-            let due = interval.is_some_and(|i| last_commit.elapsed() >= i);
+            let due = interval.is_some_and(|i| {
+                last_commit.elapsed() >= i || clusters.pending() >= MAX_PENDING_SIGNATURES
+            });
             if due && done < candidates.len() {
                 writer::commit(&mut writer, path, &self.plan.record(false))?;
                 self.save_user_entities()?;
+                // What this run wrote is now committed and found through the index; the
+                // assigner's in-memory table of it starts empty again.
+                clusters = self.cluster_assigner()?;
                 checkpoints += 1;
                 last_commit = Instant::now();
                 (self.on_event)(Event::Checkpoint {
