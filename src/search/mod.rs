@@ -317,7 +317,13 @@ impl Searcher {
                 true => Some(self.facets(&resolved.query)?),
                 false => None,
             };
-            (hits, resolved.total, resolved.total, resolved.partial, facets)
+            (
+                hits,
+                resolved.total,
+                resolved.total,
+                resolved.partial,
+                facets,
+            )
         } else {
             let pass = self.collapse_pass(request, &plan)?;
             let articles = pass.members.len();

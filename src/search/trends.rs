@@ -271,7 +271,13 @@ impl Searcher {
         };
         let query = self.matching(&window)?.query;
         let everything = searcher
-            .search(query.as_ref(), &PeriodCounts { split: None, top: 0 })
+            .search(
+                query.as_ref(),
+                &PeriodCounts {
+                    split: None,
+                    top: 0,
+                },
+            )
             .map_err(|e| Error::Query(format!("trends count failed: {e}")))?;
         let days = Arc::new(everything.days);
         *cached = Some((key, Arc::clone(&days)));
