@@ -9,7 +9,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
-use super::Sort;
+use super::{Sort, columns};
 
 /// One matching document as collapsing sees it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -179,11 +179,10 @@ impl Collector for Members {
         segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentMembers> {
-        let fast = reader.fast_fields();
         Ok(SegmentMembers {
             segment,
-            cluster: fast.u64("cluster").ok(),
-            published: fast.date("published").ok(),
+            cluster: columns::unsigned(reader, "cluster"),
+            published: columns::published(reader),
             out: Vec::new(),
         })
     }
@@ -231,15 +230,20 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_cluster_shows_its_earliest_member_and_ranks_by_its_best_score() {
-        let members = vec![
+    /// Two clusters (7 and 9) and an unclustered, undated article.
+    fn five_members() -> Vec<Member> {
+        vec![
             m(0, 1.0, Some(7), Some(300)),
             m(1, 5.0, Some(7), Some(200)),
             m(2, 3.0, Some(9), Some(150)),
             m(3, 2.0, None, None),
             m(4, 4.0, Some(7), Some(100)),
-        ];
+        ]
+    }
+
+    #[test]
+    fn a_cluster_shows_its_earliest_member_and_ranks_by_its_best_score() {
+        let members = five_members();
         let groups = group(members.clone(), Sort::Relevance, true);
         let shown: Vec<(u32, usize)> = groups
             .iter()
@@ -268,15 +272,8 @@ mod tests {
 
     #[test]
     fn a_page_is_the_same_slice_of_groups_in_every_order() {
-        let members = vec![
-            m(0, 1.0, Some(7), Some(300)),
-            m(1, 5.0, Some(7), Some(200)),
-            m(2, 3.0, Some(9), Some(150)),
-            m(3, 2.0, None, None),
-            m(4, 4.0, Some(7), Some(100)),
-            m(5, 3.0, None, Some(150)),
-            m(6, 0.5, Some(9), None),
-        ];
+        let mut members = five_members();
+        members.extend([m(5, 3.0, None, Some(150)), m(6, 0.5, Some(9), None)]);
         for sort in [Sort::Relevance, Sort::Oldest, Sort::Newest] {
             let all = group(members.clone(), sort, true);
             for (offset, limit) in [(0, 10), (0, 2), (1, 2), (3, 5), (9, 1)] {

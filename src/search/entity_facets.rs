@@ -12,6 +12,7 @@ use std::io;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
+use super::columns;
 use super::ord_counts::{self, OrdTally};
 use crate::analyse::entities::EntityType;
 
@@ -52,7 +53,7 @@ impl Collector for EntityFacets {
         _segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentEntityFacets> {
-        let column = reader.fast_fields().str("entity")?;
+        let column = columns::text(reader, "entity")?;
         let tallies = self
             .kinds
             .iter()

@@ -9,6 +9,8 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
+use super::columns;
+
 /// One value of a facet and how many documents have it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FacetValue {
@@ -100,15 +102,14 @@ impl Collector for MetaCounts {
         _segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentMetaCounts> {
-        let fast = reader.fast_fields();
         Ok(SegmentMetaCounts {
             columns: [
-                fast.str("source")?,
-                fast.str("categories")?,
-                fast.str("tags")?,
+                columns::text(reader, "source")?,
+                columns::text(reader, "categories")?,
+                columns::text(reader, "tags")?,
             ],
             ords: Default::default(),
-            published: fast.date("published").ok(),
+            published: columns::published(reader),
             months: HashMap::new(),
             fruit: MetaFruit::default(),
             offset_seconds: i64::from(crate::read::pubdate::default_offset().local_minus_utc()),

@@ -20,6 +20,7 @@ use std::sync::Arc;
 
 pub mod article;
 pub mod collapse;
+pub mod columns;
 pub mod duplicates;
 pub mod entity_facets;
 pub mod facets;
@@ -46,6 +47,11 @@ use synonyms::Synonyms;
 pub const MAX_HITS: usize = 10_000;
 /// Upper bound for `--offset`.
 pub const MAX_OFFSET: usize = 100_000;
+/// Decompressed document-store blocks kept per segment (tantivy keeps 100). A result page
+/// reads a stored document per hit and per listed duplicate, each from a 32 KB zstd block
+/// (`index::settings`); a server cycling through more pages than the cache held decompressed
+/// nearly every block again. At most 8 MB per segment, filled only as blocks are read.
+pub const DOC_STORE_CACHE_BLOCKS: usize = 256;
 /// Values listed per facet.
 pub const FACET_TOP: usize = 10;
 
@@ -166,6 +172,9 @@ pub struct Searcher {
     reader: IndexReader,
     linguistics: Arc<Linguistics>,
     synonyms: Synonyms,
+    /// `trends`' articles per day of the last date window asked for, with the generation and
+    /// window they were counted for.
+    window_days: std::sync::Mutex<Option<(trends::WindowKey, Arc<trends::DayCounts>)>>,
 }
 
 /// The documents a request selects, as [`Searcher::matching`] resolves it.
@@ -177,6 +186,38 @@ pub(crate) struct Matching {
     pub partial: bool,
     /// Neither words nor filters: every document.
     pub everything: bool,
+}
+
+/// What [`Searcher::collapse_pass`] gathers.
+struct Pass {
+    members: Vec<collapse::Member>,
+    facets: Option<Facets>,
+    /// No document had every word; the members have some.
+    partial: bool,
+}
+
+/// The facets of a result set from its metadata counts and its top entities.
+fn facets_of(meta: &facets::MetaFruit, counted: Vec<entity_facets::Counted>) -> Facets {
+    let mut entity: Vec<(EntityType, Vec<FacetValue>)> =
+        EntityType::ALL.iter().map(|&k| (k, Vec::new())).collect();
+    for c in counted {
+        if let Some((_, values)) = entity.iter_mut().find(|(k, _)| *k == c.kind) {
+            values.push(FacetValue {
+                value: c.name,
+                count: c.documents,
+            });
+        }
+    }
+    for (_, values) in &mut entity {
+        values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    }
+    Facets {
+        source: facets::top(&meta.source, FACET_TOP),
+        category: facets::top(&meta.category, FACET_TOP),
+        tag: facets::top(&meta.tag, FACET_TOP),
+        month: facets::by_month(&meta.month),
+        entity,
+    }
 }
 
 /// The query a request resolves to: all words, or (partial) some of them.
@@ -201,13 +242,16 @@ impl Searcher {
     pub fn from_index(opened: OpenIndex, linguistics: Arc<Linguistics>) -> Result<Searcher, Error> {
         let reader = opened
             .index
-            .reader()
+            .reader_builder()
+            .doc_store_cache_num_blocks(DOC_STORE_CACHE_BLOCKS)
+            .try_into()
             .map_err(|e| Error::index("(index)", e))?;
         Ok(Searcher {
             opened,
             reader,
             linguistics,
             synonyms: Synonyms::default(),
+            window_days: std::sync::Mutex::new(None),
         })
     }
 
@@ -261,33 +305,80 @@ impl Searcher {
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, Error> {
         let started = Instant::now();
         let plan = self.plan(request)?;
-        let resolved = self.resolve(&plan)?;
-        let (hits, total) = if request.no_collapse {
+        let (hits, total, articles, partial, facets) = if request.no_collapse {
+            let resolved = self.resolve(&plan)?;
             let ranked = self.page(request, &plan, &resolved.query)?;
             let searcher = self.reader.searcher();
             let mut hits = Vec::with_capacity(ranked.len());
             for (score, address) in ranked {
                 hits.push(self.hit_at(&searcher, address, score, &plan.needles)?);
             }
-            (hits, resolved.total)
+            let facets = match request.facets {
+                true => Some(self.facets(&resolved.query)?),
+                false => None,
+            };
+            (
+                hits,
+                resolved.total,
+                resolved.total,
+                resolved.partial,
+                facets,
+            )
         } else {
-            self.collapsed_page(request, &plan, &resolved.query)?
-        };
-        let facets = if request.facets {
-            Some(self.facets(&resolved.query)?)
-        } else {
-            None
+            let pass = self.collapse_pass(request, &plan)?;
+            let articles = pass.members.len();
+            let (hits, total) = self.collapsed_page(request, &plan, pass.members)?;
+            (hits, total, articles, pass.partial, pass.facets)
         };
         Ok(SearchResults {
             query: request.query.clone(),
             parsed: plan.parsed.clone(),
-            partial: resolved.partial,
+            partial,
             total,
-            articles: resolved.total,
+            articles,
             offset: request.offset.min(MAX_OFFSET),
             took_ms: elapsed_ms(started),
             hits,
             facets,
+        })
+    }
+
+    /// Every matching document for collapsing, and the facets when asked, in one pass over
+    /// the postings per query: counting first, then collecting members, then counting facets
+    /// evaluated a broad query three or four times.
+    fn collapse_pass(&self, request: &SearchRequest, plan: &Plan) -> Result<Pass, Error> {
+        let ranked = request.sort == Sort::Relevance && plan.has_terms();
+        let strict = self.collect(&plan.strict(), ranked, request.facets)?;
+        if strict.members.is_empty()
+            && let Some(relaxed) = plan.relaxed()
+        {
+            let mut pass = self.collect(&relaxed, ranked, request.facets)?;
+            pass.partial = !pass.members.is_empty();
+            return Ok(pass);
+        }
+        Ok(strict)
+    }
+
+    /// One pass of `query`: its members (scored when `ranked`) and, with `facets`, its counts.
+    fn collect(&self, query: &BooleanQuery, ranked: bool, facets: bool) -> Result<Pass, Error> {
+        let searcher = self.reader.searcher();
+        let err = |e: tantivy::TantivyError| Error::Query(format!("search failed: {e}"));
+        let counts = facets.then(|| {
+            (
+                MetaCounts,
+                entity_facets::EntityFacets {
+                    kinds: EntityType::ALL.to_vec(),
+                    top: FACET_TOP,
+                },
+            )
+        });
+        let (members, counted) = searcher
+            .search(query, &(collapse::Members { scored: ranked }, counts))
+            .map_err(err)?;
+        Ok(Pass {
+            members,
+            facets: counted.map(|(meta, entities)| facets_of(&meta, entities)),
+            partial: false,
         })
     }
 
@@ -297,14 +388,11 @@ impl Searcher {
         &self,
         request: &SearchRequest,
         plan: &Plan,
-        query: &BooleanQuery,
+        members: Vec<collapse::Member>,
     ) -> Result<(Vec<Hit>, usize), Error> {
         let searcher = self.reader.searcher();
         let err = |e: tantivy::TantivyError| Error::Query(format!("search failed: {e}"));
         let ranked = request.sort == Sort::Relevance && plan.has_terms();
-        let members = searcher
-            .search(query, &collapse::Members { scored: ranked })
-            .map_err(err)?;
         let (groups, total) = collapse::page(
             members,
             request.sort,
@@ -375,30 +463,14 @@ impl Searcher {
     fn facets(&self, query: &dyn Query) -> Result<Facets, Error> {
         let searcher = self.reader.searcher();
         let err = |e: tantivy::TantivyError| Error::Query(format!("facet count failed: {e}"));
-        let meta = searcher.search(query, &MetaCounts).map_err(err)?;
-        let (counts, _) = self.count_entities(query, &EntityType::ALL, FACET_TOP)?;
-        let entity = EntityType::ALL
-            .iter()
-            .map(|&kind| {
-                let mut values: Vec<FacetValue> = counts
-                    .iter()
-                    .filter(|e| e.kind == kind)
-                    .map(|e| FacetValue {
-                        value: e.name.clone(),
-                        count: e.documents,
-                    })
-                    .collect();
-                values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-                (kind, values)
-            })
-            .collect();
-        Ok(Facets {
-            source: facets::top(&meta.source, FACET_TOP),
-            category: facets::top(&meta.category, FACET_TOP),
-            tag: facets::top(&meta.tag, FACET_TOP),
-            month: facets::by_month(&meta.month),
-            entity,
-        })
+        let entities = entity_facets::EntityFacets {
+            kinds: EntityType::ALL.to_vec(),
+            top: FACET_TOP,
+        };
+        let (meta, counted) = searcher
+            .search(query, &(MetaCounts, entities))
+            .map_err(err)?;
+        Ok(facets_of(&meta, counted))
     }
 
     /// The entities mentioned by the most documents among those the request matches (all

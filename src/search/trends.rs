@@ -10,15 +10,16 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::{Serialize, Serializer};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::query::Query;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
+use super::columns;
 use super::ord_counts::{self, OrdTally};
 use super::{SearchRequest, Searcher, elapsed_ms};
 use crate::analyse::entities::EntityType;
@@ -216,17 +217,9 @@ impl Searcher {
         let found = searcher
             .search(matching.query.as_ref(), &collector)
             .map_err(err)?;
-        let everything = searcher
-            .search(
-                self.date_window(&request.search)?.as_ref(),
-                &PeriodCounts {
-                    split: None,
-                    top: 0,
-                },
-            )
-            .map_err(err)?;
+        let everything = self.window_days(&request.search, &searcher)?;
         let by = request.by;
-        let all = by_period(&everything.days, by);
+        let all = by_period(&everything, by);
         let periods = fill(&by_period(&found.days, by), &all, by);
         let series = match request.split {
             Some(_) => split_series(&found, &all, by, request.top.min(MAX_TOP)),
@@ -250,17 +243,53 @@ impl Searcher {
         })
     }
 
-    /// Every article within the request's publication dates: the denominator of each share.
-    /// Other filters do not apply, so `--source X` shows X's share of all coverage.
-    fn date_window(&self, request: &SearchRequest) -> Result<Box<dyn Query>, Error> {
+    /// Articles per day within the request's publication dates: the denominator of each
+    /// share. Other filters do not apply, so `--source X` shows X's share of all coverage.
+    /// It does not depend on the query, so the last window's counts are kept for the
+    /// searcher's generation (a commit makes a new one): counting every article cost a trends
+    /// request as much as its own query.
+    fn window_days(
+        &self,
+        request: &SearchRequest,
+        searcher: &tantivy::Searcher,
+    ) -> Result<Arc<DayCounts>, Error> {
+        let key = (
+            searcher.generation().generation_id(),
+            request.since,
+            request.until,
+        );
+        let mut cached = self.window_days.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((k, days)) = cached.as_ref()
+            && *k == key
+        {
+            return Ok(Arc::clone(days));
+        }
         let window = SearchRequest {
             since: request.since,
             until: request.until,
             ..SearchRequest::default()
         };
-        Ok(self.matching(&window)?.query)
+        let query = self.matching(&window)?.query;
+        let everything = searcher
+            .search(
+                query.as_ref(),
+                &PeriodCounts {
+                    split: None,
+                    top: 0,
+                },
+            )
+            .map_err(|e| Error::Query(format!("trends count failed: {e}")))?;
+        let days = Arc::new(everything.days);
+        *cached = Some((key, Arc::clone(&days)));
+        Ok(days)
     }
 }
+
+/// Articles per publication day.
+pub(crate) type DayCounts = HashMap<NaiveDate, u64>;
+/// What a [`DayCounts`] of all articles was counted for: the searcher generation and the
+/// `since`/`until` window.
+pub(crate) type WindowKey = (u64, Option<NaiveDate>, Option<NaiveDate>);
 
 /// `part / whole`, 0 for an empty whole.
 fn ratio(part: u64, whole: u64) -> f64 {
@@ -410,14 +439,13 @@ impl Collector for PeriodCounts {
         _segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentPeriodCounts> {
-        let fast = reader.fast_fields();
         let split = match self.split {
             None => None,
             Some(split) => split_counts(reader, split)?,
         };
         Ok(SegmentPeriodCounts {
-            published: fast.date("published").ok(),
-            offset: fast.i64("published_offset").ok(),
+            published: columns::published(reader),
+            offset: columns::signed(reader, "published_offset"),
             split,
             days: HashMap::new(),
             undated: 0,
@@ -480,14 +508,13 @@ impl SplitCounts {
 
 /// The column `split` reads in this segment, with a tally of the values that count.
 fn split_counts(reader: &SegmentReader, split: Split) -> tantivy::Result<Option<SplitCounts>> {
-    let fast = reader.fast_fields();
     let (name, prefix) = match split {
         Split::Source => ("source", Vec::new()),
         Split::Category => ("categories", Vec::new()),
         // Facets are stored as `TYPE\0name`; one type's values are one sorted run.
         Split::Entity(kind) => ("entity", [kind.as_str().as_bytes(), &[0]].concat()),
     };
-    let Some(column) = fast.str(name)? else {
+    let Some(column) = columns::text(reader, name)? else {
         return Ok(None);
     };
     let tally = OrdTally::new(Some(column.clone()), &prefix)?;
