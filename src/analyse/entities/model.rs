@@ -896,98 +896,109 @@ pub enum ModelError {
 
 const MAGIC: &[u8; 8] = b"NXNER\x00\x02\x00";
 
-/// One slot of the weight table: a feature hash (0 = empty) and its weights, side by side so a
-/// lookup touches one cache line.
+/// One row of weights, padded to 32 bytes and aligned to them, so that reading a row touches
+/// exactly one cache line.
 #[derive(Clone, Copy)]
-struct Slot {
-    key: u64,
-    w: [i16; LABELS],
+#[repr(C, align(32))]
+struct Row([i16; 16]);
+
+impl Row {
+    const ZERO: Row = Row([0; 16]);
+
+    fn new(w: &[i16; LABELS]) -> Row {
+        let mut r = Row::ZERO;
+        r.0[..LABELS].copy_from_slice(w);
+        r
+    }
+
+    fn weights(&self) -> [i16; LABELS] {
+        let mut w = [0i16; LABELS];
+        w.copy_from_slice(&self.0[..LABELS]);
+        w
+    }
 }
 
-/// Open-addressing table from feature hash to weights (linear probing, load at most 3/4).
+/// Open-addressing table from feature hash to weights (linear probing, load at most 1/2).
+///
+/// Most lookups are for features the model does not know, and each one walks the probe run
+/// from its home slot to the next empty one. So the keys sit alone in their own array (eight
+/// to a cache line) and the table is kept at most half full, which keeps a failed lookup to
+/// one or two cache lines; the weights, in a parallel array, are read only on a hit.
 struct Table {
-    slots: Vec<Slot>,
+    /// feature hash per slot, 0 = empty
+    keys: Vec<u64>,
+    rows: Vec<Row>,
     len: usize,
 }
 
 impl Table {
     fn with_rows(rows: &[(u64, [i16; LABELS])]) -> Self {
-        let cap = (rows.len() * 4 / 3).max(16);
+        let cap = (rows.len() * 2).max(16);
         let mut t = Table {
-            slots: vec![
-                Slot {
-                    key: 0,
-                    w: [0; LABELS]
-                };
-                cap
-            ],
+            keys: vec![0; cap],
+            rows: vec![Row::ZERO; cap],
             len: 0,
         };
         for (k, w) in rows {
-            t.insert(*k, *w);
+            t.insert(*k, w);
         }
         t
     }
 
     #[inline]
     fn home(&self, key: u64) -> usize {
-        ((u128::from(key) * self.slots.len() as u128) >> 64) as usize
+        ((u128::from(key) * self.keys.len() as u128) >> 64) as usize
     }
 
-    fn insert(&mut self, key: u64, w: [i16; LABELS]) {
+    #[inline]
+    fn next(&self, i: usize) -> usize {
+        if i + 1 == self.keys.len() { 0 } else { i + 1 }
+    }
+
+    fn insert(&mut self, key: u64, w: &[i16; LABELS]) {
         let key = key.max(1);
         let mut i = self.home(key);
-        loop {
-            let slot = &mut self.slots[i];
-            if slot.key == 0 || slot.key == key {
-                if slot.key == 0 {
-                    self.len += 1;
-                }
-                *slot = Slot { key, w };
-                return;
-            }
-            i = if i + 1 == self.slots.len() { 0 } else { i + 1 };
+        while self.keys[i] != 0 && self.keys[i] != key {
+            i = self.next(i);
         }
+        if self.keys[i] == 0 {
+            self.len += 1;
+        }
+        self.keys[i] = key;
+        self.rows[i] = Row::new(w);
     }
 
     /// The home slot of `key` and the key stored there: the load `get_from` then needs.
     #[inline]
     fn first_key(&self, key: u64) -> (usize, u64) {
         let i = self.home(key.max(1));
-        (i, self.slots[i].key)
+        (i, self.keys[i])
     }
 
-    /// `get`, starting from what `first_key` read.
+    /// The weights of `key`, starting from what `first_key` read.
     #[inline]
-    fn get_from(&self, key: u64, home: usize, stored: u64) -> Option<&[i16; LABELS]> {
+    fn get_from(&self, key: u64, home: usize, stored: u64) -> Option<&[i16; 16]> {
         let key = key.max(1);
-        if stored == key {
-            return Some(&self.slots[home].w);
-        }
-        if stored == 0 {
-            return None;
-        }
-        self.get(key)
-    }
-
-    #[inline]
-    fn get(&self, key: u64) -> Option<&[i16; LABELS]> {
-        let key = key.max(1);
-        let mut i = self.home(key);
+        let (mut i, mut k) = (home, stored);
         loop {
-            let slot = &self.slots[i];
-            if slot.key == key {
-                return Some(&slot.w);
+            if k == key {
+                return Some(&self.rows[i].0);
             }
-            if slot.key == 0 {
+            if k == 0 {
                 return None;
             }
-            i = if i + 1 == self.slots.len() { 0 } else { i + 1 };
+            i = self.next(i);
+            k = self.keys[i];
         }
     }
 
-    fn iter(&self) -> impl Iterator<Item = &Slot> {
-        self.slots.iter().filter(|s| s.key != 0)
+    /// Every stored feature with its weights.
+    fn iter(&self) -> impl Iterator<Item = (u64, [i16; LABELS])> + '_ {
+        self.keys
+            .iter()
+            .zip(&self.rows)
+            .filter(|(k, _)| **k != 0)
+            .map(|(k, r)| (*k, r.weights()))
     }
 }
 
@@ -1028,15 +1039,14 @@ impl Model {
     /// features left with none.
     pub fn pruned(&self, min: i16) -> Model {
         let mut rows: Vec<(u64, [i16; LABELS])> = Vec::new();
-        for s in self.table.iter() {
-            let mut w = s.w;
+        for (key, mut w) in self.table.iter() {
             for x in w.iter_mut() {
                 if x.unsigned_abs() < min.unsigned_abs() {
                     *x = 0;
                 }
             }
             if w.iter().any(|x| *x != 0) {
-                rows.push((s.key, w));
+                rows.push((key, w));
             }
         }
         rows.sort_unstable_by_key(|r| r.0);
@@ -1045,10 +1055,10 @@ impl Model {
 
     /// Emission scores of each character.
     ///
-    /// Almost all of the time goes into waiting for table slots, which are spread over tens
-    /// of megabytes. So the slots of all of a character's features are first read in one
+    /// Almost all of the time goes into waiting for table slots, which are spread over
+    /// megabytes. So the home slots of all of a character's features are first read in one
     /// loop of independent loads (the processor overlaps their cache misses), and only then
-    /// compared and summed, from cache.
+    /// compared, with the rows of the hits summed in full 16-lane rows (one vector add each).
     pub fn emissions(&self, p: &Prepared, lex: &[Codes]) -> Vec<[i32; LABELS]> {
         let mut feats = Vec::with_capacity(64);
         let mut homes: Vec<(usize, u64)> = Vec::with_capacity(64);
@@ -1058,13 +1068,15 @@ impl Model {
             features(p, lex, i, &mut feats);
             homes.clear();
             homes.extend(feats.iter().map(|&f| self.table.first_key(f)));
+            let mut sum = [0i32; 16];
             for (&f, &(home, key)) in feats.iter().zip(&homes) {
                 if let Some(w) = self.table.get_from(f, home, key) {
-                    for (s, w) in e.iter_mut().zip(w) {
+                    for (s, w) in sum.iter_mut().zip(w) {
                         *s += i32::from(*w);
                     }
                 }
             }
+            e.copy_from_slice(&sum[..LABELS]);
         }
         em
     }
@@ -1079,7 +1091,7 @@ impl Model {
     /// each `key u64, label mask u16, one i16 per set bit` (little endian), then the lexicon
     /// (`Lexicon::write`).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut keys: Vec<(u64, [i16; LABELS])> = self.table.iter().map(|s| (s.key, s.w)).collect();
+        let mut keys: Vec<(u64, [i16; LABELS])> = self.table.iter().collect();
         keys.sort_unstable_by_key(|k| k.0);
         let mut out = Vec::with_capacity(16 + keys.len() * 16);
         out.extend_from_slice(MAGIC);
