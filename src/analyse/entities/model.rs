@@ -896,6 +896,20 @@ pub enum ModelError {
 
 const MAGIC: &[u8; 8] = b"NXNER\x00\x02\x00";
 
+/// Asks the processor to bring `x`'s cache line in, without waiting for it.
+#[inline]
+fn prefetch<T>(x: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is only a hint: it cannot fault and changes nothing the program can
+    // observe, and `x` is a valid reference besides.
+    unsafe {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        _mm_prefetch::<_MM_HINT_T0>((x as *const T).cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
+}
+
 /// One row of weights, padded to 32 bytes and aligned to them, so that reading a row touches
 /// exactly one cache line.
 #[derive(Clone, Copy)]
@@ -968,27 +982,23 @@ impl Table {
         self.rows[i] = Row::new(w);
     }
 
-    /// The home slot of `key` and the key stored there: the load `get_from` then needs.
+    /// The slot a lookup of `key` reads first: what to prefetch ahead of `slot`.
     #[inline]
-    fn first_key(&self, key: u64) -> (usize, u64) {
-        let i = self.home(key.max(1));
-        (i, self.keys[i])
+    fn home_key(&self, key: u64) -> &u64 {
+        &self.keys[self.home(key.max(1))]
     }
 
-    /// The weights of `key`, starting from what `first_key` read.
+    /// The slot holding `key`, if the table has it.
     #[inline]
-    fn get_from(&self, key: u64, home: usize, stored: u64) -> Option<&[i16; 16]> {
+    fn slot(&self, key: u64) -> Option<usize> {
         let key = key.max(1);
-        let (mut i, mut k) = (home, stored);
+        let mut i = self.home(key);
         loop {
-            if k == key {
-                return Some(&self.rows[i].0);
+            match self.keys[i] {
+                k if k == key => return Some(i),
+                0 => return None,
+                _ => i = self.next(i),
             }
-            if k == 0 {
-                return None;
-            }
-            i = self.next(i);
-            k = self.keys[i];
         }
     }
 
@@ -1055,28 +1065,43 @@ impl Model {
 
     /// Emission scores of each character.
     ///
-    /// Almost all of the time goes into waiting for table slots, which are spread over
-    /// megabytes. So the home slots of all of a character's features are first read in one
-    /// loop of independent loads (the processor overlaps their cache misses), and only then
-    /// compared, with the rows of the hits summed in full 16-lane rows (one vector add each).
+    /// Almost all of the time would go into waiting for table slots, which are spread over
+    /// megabytes: first a feature's key, then, on a hit, its row of weights. So the work is a
+    /// pipeline two characters deep: at each step the features of one character are hashed
+    /// and their keys prefetched, the keys of the character before (now in cache) are looked
+    /// up and the rows of its hits prefetched, and the rows of the character before that are
+    /// summed, in full 16-lane rows (one vector add each).
     pub fn emissions(&self, p: &Prepared, lex: &[Codes]) -> Vec<[i32; LABELS]> {
-        let mut feats = Vec::with_capacity(64);
-        let mut homes: Vec<(usize, u64)> = Vec::with_capacity(64);
-        let mut em = vec![[0i32; LABELS]; p.len()];
-        for (i, e) in em.iter_mut().enumerate() {
-            feats.clear();
-            features(p, lex, i, &mut feats);
-            homes.clear();
-            homes.extend(feats.iter().map(|&f| self.table.first_key(f)));
-            let mut sum = [0i32; 16];
-            for (&f, &(home, key)) in feats.iter().zip(&homes) {
-                if let Some(w) = self.table.get_from(f, home, key) {
-                    for (s, w) in sum.iter_mut().zip(w) {
+        let n = p.len();
+        let mut em = vec![[0i32; LABELS]; n];
+        // features of character j - 1, keys prefetched; slots of the hits of j - 2, rows
+        // prefetched
+        let mut pending: Vec<u64> = Vec::with_capacity(64);
+        let mut ready: Vec<usize> = Vec::with_capacity(64);
+        for j in 0..n + 2 {
+            if let Some(e) = j.checked_sub(2).and_then(|i| em.get_mut(i)) {
+                let mut sum = [0i32; 16];
+                for &slot in &ready {
+                    for (s, w) in sum.iter_mut().zip(&self.table.rows[slot].0) {
                         *s += i32::from(*w);
                     }
                 }
+                e.copy_from_slice(&sum[..LABELS]);
             }
-            e.copy_from_slice(&sum[..LABELS]);
+            ready.clear();
+            for &f in &pending {
+                if let Some(slot) = self.table.slot(f) {
+                    prefetch(&self.table.rows[slot]);
+                    ready.push(slot);
+                }
+            }
+            pending.clear();
+            if j < n {
+                features(p, lex, j, &mut pending);
+                for &f in &pending {
+                    prefetch(self.table.home_key(f));
+                }
+            }
         }
         em
     }
