@@ -8,7 +8,7 @@
 //! then the learned names.
 
 use super::lexicon::{Codes, Lexicon};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
@@ -463,8 +463,12 @@ fn word_lists() -> &'static WordLists {
         }
         // Overlapping search needs the standard match kind; built from constants, so it
         // cannot fail, but an empty automaton is the harmless fallback.
+        // A DFA: the lists are small, and every character of every text is scanned. No
+        // prefilter: in Chinese text it would stop at nearly every character.
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .prefilter(false)
             .build(&words)
             .or_else(|_| AhoCorasick::new(std::iter::empty::<&str>()))
             .unwrap_or_else(|_| unreachable!("an empty automaton always builds"));
