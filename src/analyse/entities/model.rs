@@ -914,7 +914,7 @@ fn prefetch<T>(x: &T) {
     let _ = x;
 }
 
-/// One row of weights, padded to 32 bytes and aligned to them, so that reading a row touches
+/// One wide row of weights, padded to 32 bytes and aligned to them, so that reading it touches
 /// exactly one cache line.
 #[derive(Clone, Copy)]
 #[repr(C, align(32))]
@@ -928,33 +928,41 @@ impl Row {
         r.0[..LABELS].copy_from_slice(w);
         r
     }
-
-    fn weights(&self) -> [i16; LABELS] {
-        let mut w = [0i16; LABELS];
-        w.copy_from_slice(&self.0[..LABELS]);
-        w
-    }
 }
 
 /// Open-addressing table from feature hash to weights (linear probing, load at most 1/2).
 ///
-/// Most lookups are for features the model does not know, and each one walks the probe run
-/// from its home slot to the next empty one. So the keys sit alone in their own array (eight
-/// to a cache line) and the table is kept at most half full, which keeps a failed lookup to
-/// one or two cache lines; the weights, in a parallel array, are read only on a hit.
+/// Most lookups are for features the model does not know, and each walks the probe run from
+/// its home slot to the next empty one; a hit then needs the feature's weights. Nine rows in
+/// ten have at most three non-zero weights (a character n-gram says something about a few
+/// labels only), so a slot is the key and, in one more word, those weights themselves: one
+/// cache line answers the lookup. Only the other rows live apart, in `wide`.
 struct Table {
-    /// feature hash per slot, 0 = empty
-    keys: Vec<u64>,
-    rows: Vec<Row>,
+    slots: Vec<Slot>,
+    wide: Vec<Row>,
     len: usize,
 }
+
+/// A feature hash (0 = empty) and its weights (`Table::pack`).
+#[derive(Clone, Copy)]
+#[repr(C, align(16))]
+struct Slot {
+    key: u64,
+    val: u64,
+}
+
+/// `Slot::val` with this bit set: the low 32 bits index `Table::wide`.
+const WIDE: u64 = 1 << 63;
+/// A packed weight: label in the low 4 bits (15 = none), the weight in the 16 above.
+const PACKED_BITS: u32 = 20;
+const NO_LABEL: u64 = 15;
 
 impl Table {
     fn with_rows(rows: &[(u64, [i16; LABELS])]) -> Self {
         let cap = (rows.len() * 2).max(16);
         let mut t = Table {
-            keys: vec![0; cap],
-            rows: vec![Row::ZERO; cap],
+            slots: vec![Slot { key: 0, val: 0 }; cap],
+            wide: Vec::new(),
             len: 0,
         };
         for (k, w) in rows {
@@ -963,44 +971,96 @@ impl Table {
         t
     }
 
+    /// Up to three non-zero weights packed in a word, or the index of a new `wide` row.
+    fn pack(&mut self, w: &[i16; LABELS]) -> u64 {
+        let nonzero: Vec<(usize, i16)> = w
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| **x != 0)
+            .map(|(l, x)| (l, *x))
+            .collect();
+        if nonzero.len() > 3 {
+            self.wide.push(Row::new(w));
+            return WIDE | (self.wide.len() - 1) as u64;
+        }
+        let mut val = 0u64;
+        for k in 0..3 {
+            let field = match nonzero.get(k) {
+                Some(&(l, x)) => l as u64 | u64::from(x as u16) << 4,
+                None => NO_LABEL,
+            };
+            val |= field << (PACKED_BITS * k as u32);
+        }
+        val
+    }
+
+    /// Adds the weights `val` stands for to `sum` (lanes past `LABELS` take the padding).
+    #[inline]
+    fn add(&self, val: u64, sum: &mut [i32; 16]) {
+        if val & WIDE != 0 {
+            if let Some(row) = self.wide.get((val & 0xffff_ffff) as usize) {
+                for (s, w) in sum.iter_mut().zip(&row.0) {
+                    *s += i32::from(*w);
+                }
+            }
+            return;
+        }
+        for k in 0..3 {
+            let field = val >> (PACKED_BITS * k);
+            let label = (field & 0xf) as usize;
+            sum[label] += i32::from((field >> 4) as u16 as i16);
+        }
+    }
+
+    /// The weights `val` stands for.
+    fn unpack(&self, val: u64) -> [i16; LABELS] {
+        let mut sum = [0i32; 16];
+        self.add(val, &mut sum);
+        let mut w = [0i16; LABELS];
+        for (w, s) in w.iter_mut().zip(sum) {
+            *w = s as i16;
+        }
+        w
+    }
+
     #[inline]
     fn home(&self, key: u64) -> usize {
-        ((u128::from(key) * self.keys.len() as u128) >> 64) as usize
+        ((u128::from(key) * self.slots.len() as u128) >> 64) as usize
     }
 
     #[inline]
     fn next(&self, i: usize) -> usize {
-        if i + 1 == self.keys.len() { 0 } else { i + 1 }
+        if i + 1 == self.slots.len() { 0 } else { i + 1 }
     }
 
     fn insert(&mut self, key: u64, w: &[i16; LABELS]) {
         let key = key.max(1);
         let mut i = self.home(key);
-        while self.keys[i] != 0 && self.keys[i] != key {
+        while self.slots[i].key != 0 && self.slots[i].key != key {
             i = self.next(i);
         }
-        if self.keys[i] == 0 {
+        if self.slots[i].key == 0 {
             self.len += 1;
         }
-        self.keys[i] = key;
-        self.rows[i] = Row::new(w);
+        let val = self.pack(w);
+        self.slots[i] = Slot { key, val };
     }
 
-    /// The slot a lookup of `key` reads first: what to prefetch ahead of `slot`.
+    /// The slot a lookup of `key` reads first: what to prefetch ahead of `get`.
     #[inline]
-    fn home_key(&self, key: u64) -> &u64 {
-        &self.keys[self.home(key.max(1))]
+    fn home_slot(&self, key: u64) -> &Slot {
+        &self.slots[self.home(key.max(1))]
     }
 
-    /// The slot holding `key`, if the table has it.
+    /// The packed weights of `key`, if the table has it.
     #[inline]
-    fn slot(&self, key: u64) -> Option<usize> {
+    fn get(&self, key: u64) -> Option<u64> {
         let key = key.max(1);
         let mut i = self.home(key);
         loop {
-            match self.keys[i] {
-                k if k == key => return Some(i),
-                0 => return None,
+            match self.slots[i] {
+                Slot { key: k, val } if k == key => return Some(val),
+                Slot { key: 0, .. } => return None,
                 _ => i = self.next(i),
             }
         }
@@ -1008,11 +1068,10 @@ impl Table {
 
     /// Every stored feature with its weights.
     fn iter(&self) -> impl Iterator<Item = (u64, [i16; LABELS])> + '_ {
-        self.keys
+        self.slots
             .iter()
-            .zip(&self.rows)
-            .filter(|(k, _)| **k != 0)
-            .map(|(k, r)| (*k, r.weights()))
+            .filter(|s| s.key != 0)
+            .map(|s| (s.key, self.unpack(s.val)))
     }
 }
 
@@ -1070,40 +1129,34 @@ impl Model {
     /// Emission scores of each character.
     ///
     /// Almost all of the time would go into waiting for table slots, which are spread over
-    /// megabytes: first a feature's key, then, on a hit, its row of weights. So the work is a
-    /// pipeline two characters deep: at each step the features of one character are hashed
-    /// and their keys prefetched, the keys of the character before (now in cache) are looked
-    /// up and the rows of its hits prefetched, and the rows of the character before that are
-    /// summed, in full 16-lane rows (one vector add each).
+    /// megabytes. So the work is a pipeline `AHEAD` characters deep: at each step the
+    /// features of one character are hashed and their home slots prefetched, and the
+    /// features of the character `AHEAD` before it (their slots in cache by now) are looked
+    /// up and summed.
     pub fn emissions(&self, p: &Prepared, lex: &[Codes]) -> Vec<[i32; LABELS]> {
+        const AHEAD: usize = 4;
         let n = p.len();
         let mut em = vec![[0i32; LABELS]; n];
-        // features of character j - 1, keys prefetched; slots of the hits of j - 2, rows
-        // prefetched
-        let mut pending: Vec<u64> = Vec::with_capacity(64);
-        let mut ready: Vec<usize> = Vec::with_capacity(64);
-        for j in 0..n + 2 {
-            if let Some(e) = j.checked_sub(2).and_then(|i| em.get_mut(i)) {
+        // the features of characters j - AHEAD ..= j, at their index modulo AHEAD + 1
+        let mut ring: [Vec<u64>; AHEAD + 1] = std::array::from_fn(|_| Vec::with_capacity(64));
+        for j in 0..n + AHEAD {
+            if j < n {
+                let feats = &mut ring[j % (AHEAD + 1)];
+                feats.clear();
+                features(p, lex, j, feats);
+                for &f in feats.iter() {
+                    prefetch(self.table.home_slot(f));
+                }
+            }
+            if let Some(i) = j.checked_sub(AHEAD) {
                 let mut sum = [0i32; 16];
-                for &slot in &ready {
-                    for (s, w) in sum.iter_mut().zip(&self.table.rows[slot].0) {
-                        *s += i32::from(*w);
+                for &f in &ring[i % (AHEAD + 1)] {
+                    if let Some(val) = self.table.get(f) {
+                        self.table.add(val, &mut sum);
                     }
                 }
-                e.copy_from_slice(&sum[..LABELS]);
-            }
-            ready.clear();
-            for &f in &pending {
-                if let Some(slot) = self.table.slot(f) {
-                    prefetch(&self.table.rows[slot]);
-                    ready.push(slot);
-                }
-            }
-            pending.clear();
-            if j < n {
-                features(p, lex, j, &mut pending);
-                for &f in &pending {
-                    prefetch(self.table.home_key(f));
+                if let Some(e) = em.get_mut(i) {
+                    e.copy_from_slice(&sum[..LABELS]);
                 }
             }
         }
