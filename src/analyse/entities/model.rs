@@ -1330,6 +1330,77 @@ mod tests {
         ));
     }
 
+    /// A row with weights on the first `width` labels: -3, 5, -7, …
+    fn row_of_width(width: usize) -> [i16; LABELS] {
+        let mut w = [0i16; LABELS];
+        for (l, x) in w.iter_mut().enumerate().take(width) {
+            *x = (2 * l as i16 + 3) * if l % 2 == 0 { -1 } else { 1 };
+        }
+        w
+    }
+
+    #[test]
+    fn rows_of_every_width_survive_packing_and_the_model_file() {
+        // up to three weights sit in the slot, more in a wide row; the extremes of i16 too
+        let mut rows: Vec<(u64, [i16; LABELS])> = (0..=LABELS)
+            .map(|k| (100 + k as u64, row_of_width(k)))
+            .collect();
+        let mut extremes = [0i16; LABELS];
+        extremes[0] = i16::MIN;
+        extremes[12] = i16::MAX;
+        rows.push((7, extremes));
+        rows.retain(|r| r.1.iter().any(|w| *w != 0));
+        let model = Model::from_parts(rows.clone(), [[0; LABELS]; LABELS]);
+        let mut back: Vec<(u64, [i16; LABELS])> = model.table.iter().collect();
+        back.sort_unstable_by_key(|r| r.0);
+        rows.sort_unstable_by_key(|r| r.0);
+        assert_eq!(back, rows);
+        let reread = Model::from_bytes(&model.to_bytes()).map(|m| {
+            let mut r: Vec<_> = m.table.iter().collect();
+            r.sort_unstable_by_key(|r| r.0);
+            r
+        });
+        assert_eq!(reread, Ok(rows));
+    }
+
+    #[test]
+    fn emissions_sum_the_weights_of_each_characters_features() {
+        let text = "王小明在北京工作了三年";
+        let p = prepare(text, &[], &[]);
+        let lex = vec![[0u8; 3]; p.len()];
+        let feats_of = |i: usize| {
+            let mut feats = Vec::new();
+            features(&p, &lex, i, &mut feats);
+            feats
+        };
+        // a narrow and a wide row for some features of characters 0, 5 and 10 (the last), so
+        // the pipeline's start, middle and end are all checked
+        let mut rows: HashMap<u64, [i16; LABELS]> = HashMap::new();
+        for (i, narrow, wide) in [(0, 1, 2), (5, 3, 4), (10, 6, 7)] {
+            let feats = feats_of(i);
+            rows.insert(feats[narrow], row_of_width(2));
+            rows.insert(feats[wide], row_of_width(9));
+        }
+        // the plain sum, feature by feature (a feature may recur at other characters)
+        let expected: Vec<[i32; LABELS]> = (0..p.len())
+            .map(|i| {
+                let mut e = [0i32; LABELS];
+                for w in feats_of(i).iter().filter_map(|f| rows.get(f)) {
+                    for (e, w) in e.iter_mut().zip(w) {
+                        *e += i32::from(*w);
+                    }
+                }
+                e
+            })
+            .collect();
+        let model = Model::from_parts(rows.into_iter().collect(), [[0; LABELS]; LABELS]);
+        let em = model.emissions(&p, &lex);
+        assert_eq!(em, expected);
+        // character 5 alone has its `京` and the `工` after it
+        assert_eq!(em[5][8], -19);
+        assert_eq!(em[10][1], 10);
+    }
+
     #[test]
     fn normalisation_keeps_offsets() {
         assert_eq!(normalize("１９９７年ＡＢＣ　北京"), "1997年ABC 北京");
