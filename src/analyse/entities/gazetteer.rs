@@ -231,7 +231,12 @@ impl Matcher {
         let pat_entry: Vec<usize> = pats.iter().map(|(_, e)| *e).collect();
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            // A contiguous NFA rather than a DFA: the DFA's table is megabytes, a cache miss
+            // for nearly every byte of Chinese text. And no prefilter: Chinese text is mostly
+            // the few lead bytes every pattern starts with, so it would stop at nearly every
+            // character and restart the automaton there.
+            .prefilter(false)
             .ascii_case_insensitive(true)
             .build(pats.iter().map(|(p, _)| p.as_str()))
             .ok();

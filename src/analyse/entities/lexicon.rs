@@ -102,8 +102,10 @@ impl Lexicon {
     fn from_entries(names: Vec<String>, counts: Vec<Counts>) -> Lexicon {
         // Built from strings only: it cannot fail short of running out of states, and an
         // empty automaton (no lexicon features) is then the harmless fallback.
+        // No prefilter: in Chinese text it would stop at nearly every character.
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
+            .prefilter(false)
             .build(&names)
             .or_else(|_| AhoCorasick::new(std::iter::empty::<&str>()))
             .unwrap_or_else(|_| unreachable!("an empty automaton always builds"));

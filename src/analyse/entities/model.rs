@@ -8,7 +8,7 @@
 //! then the learned names.
 
 use super::lexicon::{Codes, Lexicon};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
@@ -463,8 +463,12 @@ fn word_lists() -> &'static WordLists {
         }
         // Overlapping search needs the standard match kind; built from constants, so it
         // cannot fail, but an empty automaton is the harmless fallback.
+        // A DFA: the lists are small, and every character of every text is scanned. No
+        // prefilter: in Chinese text it would stop at nearly every character.
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .prefilter(false)
             .build(&words)
             .or_else(|_| AhoCorasick::new(std::iter::empty::<&str>()))
             .unwrap_or_else(|_| unreachable!("an empty automaton always builds"));
@@ -896,37 +900,127 @@ pub enum ModelError {
 
 const MAGIC: &[u8; 8] = b"NXNER\x00\x02\x00";
 
-/// One slot of the weight table: a feature hash (0 = empty) and its weights, side by side so a
-/// lookup touches one cache line.
-#[derive(Clone, Copy)]
-struct Slot {
-    key: u64,
-    w: [i16; LABELS],
+/// Asks the processor to bring `x`'s cache line in, without waiting for it.
+#[inline]
+fn prefetch<T>(x: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is only a hint: it cannot fault and changes nothing the program can
+    // observe, and `x` is a valid reference besides.
+    unsafe {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        _mm_prefetch::<_MM_HINT_T0>((x as *const T).cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
 }
 
-/// Open-addressing table from feature hash to weights (linear probing, load at most 3/4).
+/// One wide row of weights, padded to 32 bytes and aligned to them, so that reading it touches
+/// exactly one cache line.
+#[derive(Clone, Copy)]
+#[repr(C, align(32))]
+struct Row([i16; 16]);
+
+impl Row {
+    const ZERO: Row = Row([0; 16]);
+
+    fn new(w: &[i16; LABELS]) -> Row {
+        let mut r = Row::ZERO;
+        r.0[..LABELS].copy_from_slice(w);
+        r
+    }
+}
+
+/// Open-addressing table from feature hash to weights (linear probing, load at most 1/2).
+///
+/// Most lookups are for features the model does not know, and each walks the probe run from
+/// its home slot to the next empty one; a hit then needs the feature's weights. Nine rows in
+/// ten have at most three non-zero weights (a character n-gram says something about a few
+/// labels only), so a slot is the key and, in one more word, those weights themselves: one
+/// cache line answers the lookup. Only the other rows live apart, in `wide`.
 struct Table {
     slots: Vec<Slot>,
+    wide: Vec<Row>,
     len: usize,
 }
 
+/// A feature hash (0 = empty) and its weights (`Table::pack`).
+#[derive(Clone, Copy)]
+#[repr(C, align(16))]
+struct Slot {
+    key: u64,
+    val: u64,
+}
+
+/// `Slot::val` with this bit set: the low 32 bits index `Table::wide`.
+const WIDE: u64 = 1 << 63;
+/// A packed weight: label in the low 4 bits (15 = none), the weight in the 16 above.
+const PACKED_BITS: u32 = 20;
+const NO_LABEL: u64 = 15;
+
 impl Table {
     fn with_rows(rows: &[(u64, [i16; LABELS])]) -> Self {
-        let cap = (rows.len() * 4 / 3).max(16);
+        let cap = (rows.len() * 2).max(16);
         let mut t = Table {
-            slots: vec![
-                Slot {
-                    key: 0,
-                    w: [0; LABELS]
-                };
-                cap
-            ],
+            slots: vec![Slot { key: 0, val: 0 }; cap],
+            wide: Vec::new(),
             len: 0,
         };
         for (k, w) in rows {
-            t.insert(*k, *w);
+            t.insert(*k, w);
         }
         t
+    }
+
+    /// Up to three non-zero weights packed in a word, or the index of a new `wide` row.
+    fn pack(&mut self, w: &[i16; LABELS]) -> u64 {
+        let nonzero: Vec<(usize, i16)> = w
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| **x != 0)
+            .map(|(l, x)| (l, *x))
+            .collect();
+        if nonzero.len() > 3 {
+            self.wide.push(Row::new(w));
+            return WIDE | (self.wide.len() - 1) as u64;
+        }
+        let mut val = 0u64;
+        for k in 0..3 {
+            let field = match nonzero.get(k) {
+                Some(&(l, x)) => l as u64 | u64::from(x as u16) << 4,
+                None => NO_LABEL,
+            };
+            val |= field << (PACKED_BITS * k as u32);
+        }
+        val
+    }
+
+    /// Adds the weights `val` stands for to `sum` (lanes past `LABELS` take the padding).
+    #[inline]
+    fn add(&self, val: u64, sum: &mut [i32; 16]) {
+        if val & WIDE != 0 {
+            if let Some(row) = self.wide.get((val & 0xffff_ffff) as usize) {
+                for (s, w) in sum.iter_mut().zip(&row.0) {
+                    *s += i32::from(*w);
+                }
+            }
+            return;
+        }
+        for k in 0..3 {
+            let field = val >> (PACKED_BITS * k);
+            let label = (field & 0xf) as usize;
+            sum[label] += i32::from((field >> 4) as u16 as i16);
+        }
+    }
+
+    /// The weights `val` stands for.
+    fn unpack(&self, val: u64) -> [i16; LABELS] {
+        let mut sum = [0i32; 16];
+        self.add(val, &mut sum);
+        let mut w = [0i16; LABELS];
+        for (w, s) in w.iter_mut().zip(sum) {
+            *w = s as i16;
+        }
+        w
     }
 
     #[inline]
@@ -934,60 +1028,50 @@ impl Table {
         ((u128::from(key) * self.slots.len() as u128) >> 64) as usize
     }
 
-    fn insert(&mut self, key: u64, w: [i16; LABELS]) {
+    #[inline]
+    fn next(&self, i: usize) -> usize {
+        if i + 1 == self.slots.len() { 0 } else { i + 1 }
+    }
+
+    fn insert(&mut self, key: u64, w: &[i16; LABELS]) {
+        let key = key.max(1);
+        let mut i = self.home(key);
+        while self.slots[i].key != 0 && self.slots[i].key != key {
+            i = self.next(i);
+        }
+        if self.slots[i].key == 0 {
+            self.len += 1;
+        }
+        let val = self.pack(w);
+        self.slots[i] = Slot { key, val };
+    }
+
+    /// The slot a lookup of `key` reads first: what to prefetch ahead of `get`.
+    #[inline]
+    fn home_slot(&self, key: u64) -> &Slot {
+        &self.slots[self.home(key.max(1))]
+    }
+
+    /// The packed weights of `key`, if the table has it.
+    #[inline]
+    fn get(&self, key: u64) -> Option<u64> {
         let key = key.max(1);
         let mut i = self.home(key);
         loop {
-            let slot = &mut self.slots[i];
-            if slot.key == 0 || slot.key == key {
-                if slot.key == 0 {
-                    self.len += 1;
-                }
-                *slot = Slot { key, w };
-                return;
+            match self.slots[i] {
+                Slot { key: k, val } if k == key => return Some(val),
+                Slot { key: 0, .. } => return None,
+                _ => i = self.next(i),
             }
-            i = if i + 1 == self.slots.len() { 0 } else { i + 1 };
         }
     }
 
-    /// The home slot of `key` and the key stored there: the load `get_from` then needs.
-    #[inline]
-    fn first_key(&self, key: u64) -> (usize, u64) {
-        let i = self.home(key.max(1));
-        (i, self.slots[i].key)
-    }
-
-    /// `get`, starting from what `first_key` read.
-    #[inline]
-    fn get_from(&self, key: u64, home: usize, stored: u64) -> Option<&[i16; LABELS]> {
-        let key = key.max(1);
-        if stored == key {
-            return Some(&self.slots[home].w);
-        }
-        if stored == 0 {
-            return None;
-        }
-        self.get(key)
-    }
-
-    #[inline]
-    fn get(&self, key: u64) -> Option<&[i16; LABELS]> {
-        let key = key.max(1);
-        let mut i = self.home(key);
-        loop {
-            let slot = &self.slots[i];
-            if slot.key == key {
-                return Some(&slot.w);
-            }
-            if slot.key == 0 {
-                return None;
-            }
-            i = if i + 1 == self.slots.len() { 0 } else { i + 1 };
-        }
-    }
-
-    fn iter(&self) -> impl Iterator<Item = &Slot> {
-        self.slots.iter().filter(|s| s.key != 0)
+    /// Every stored feature with its weights.
+    fn iter(&self) -> impl Iterator<Item = (u64, [i16; LABELS])> + '_ {
+        self.slots
+            .iter()
+            .filter(|s| s.key != 0)
+            .map(|s| (s.key, self.unpack(s.val)))
     }
 }
 
@@ -1028,15 +1112,14 @@ impl Model {
     /// features left with none.
     pub fn pruned(&self, min: i16) -> Model {
         let mut rows: Vec<(u64, [i16; LABELS])> = Vec::new();
-        for s in self.table.iter() {
-            let mut w = s.w;
+        for (key, mut w) in self.table.iter() {
             for x in w.iter_mut() {
                 if x.unsigned_abs() < min.unsigned_abs() {
                     *x = 0;
                 }
             }
             if w.iter().any(|x| *x != 0) {
-                rows.push((s.key, w));
+                rows.push((key, w));
             }
         }
         rows.sort_unstable_by_key(|r| r.0);
@@ -1045,24 +1128,35 @@ impl Model {
 
     /// Emission scores of each character.
     ///
-    /// Almost all of the time goes into waiting for table slots, which are spread over tens
-    /// of megabytes. So the slots of all of a character's features are first read in one
-    /// loop of independent loads (the processor overlaps their cache misses), and only then
-    /// compared and summed, from cache.
+    /// Almost all of the time would go into waiting for table slots, which are spread over
+    /// megabytes. So the work is a pipeline `AHEAD` characters deep: at each step the
+    /// features of one character are hashed and their home slots prefetched, and the
+    /// features of the character `AHEAD` before it (their slots in cache by now) are looked
+    /// up and summed.
     pub fn emissions(&self, p: &Prepared, lex: &[Codes]) -> Vec<[i32; LABELS]> {
-        let mut feats = Vec::with_capacity(64);
-        let mut homes: Vec<(usize, u64)> = Vec::with_capacity(64);
-        let mut em = vec![[0i32; LABELS]; p.len()];
-        for (i, e) in em.iter_mut().enumerate() {
-            feats.clear();
-            features(p, lex, i, &mut feats);
-            homes.clear();
-            homes.extend(feats.iter().map(|&f| self.table.first_key(f)));
-            for (&f, &(home, key)) in feats.iter().zip(&homes) {
-                if let Some(w) = self.table.get_from(f, home, key) {
-                    for (s, w) in e.iter_mut().zip(w) {
-                        *s += i32::from(*w);
+        const AHEAD: usize = 4;
+        let n = p.len();
+        let mut em = vec![[0i32; LABELS]; n];
+        // the features of characters j - AHEAD ..= j, at their index modulo AHEAD + 1
+        let mut ring: [Vec<u64>; AHEAD + 1] = std::array::from_fn(|_| Vec::with_capacity(64));
+        for j in 0..n + AHEAD {
+            if j < n {
+                let feats = &mut ring[j % (AHEAD + 1)];
+                feats.clear();
+                features(p, lex, j, feats);
+                for &f in feats.iter() {
+                    prefetch(self.table.home_slot(f));
+                }
+            }
+            if let Some(i) = j.checked_sub(AHEAD) {
+                let mut sum = [0i32; 16];
+                for &f in &ring[i % (AHEAD + 1)] {
+                    if let Some(val) = self.table.get(f) {
+                        self.table.add(val, &mut sum);
                     }
+                }
+                if let Some(e) = em.get_mut(i) {
+                    e.copy_from_slice(&sum[..LABELS]);
                 }
             }
         }
@@ -1079,7 +1173,7 @@ impl Model {
     /// each `key u64, label mask u16, one i16 per set bit` (little endian), then the lexicon
     /// (`Lexicon::write`).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut keys: Vec<(u64, [i16; LABELS])> = self.table.iter().map(|s| (s.key, s.w)).collect();
+        let mut keys: Vec<(u64, [i16; LABELS])> = self.table.iter().collect();
         keys.sort_unstable_by_key(|k| k.0);
         let mut out = Vec::with_capacity(16 + keys.len() * 16);
         out.extend_from_slice(MAGIC);
@@ -1234,6 +1328,77 @@ mod tests {
             Model::from_bytes(&other),
             Err(ModelError::FeatureMismatch { .. })
         ));
+    }
+
+    /// A row with weights on the first `width` labels: -3, 5, -7, …
+    fn row_of_width(width: usize) -> [i16; LABELS] {
+        let mut w = [0i16; LABELS];
+        for (l, x) in w.iter_mut().enumerate().take(width) {
+            *x = (2 * l as i16 + 3) * if l % 2 == 0 { -1 } else { 1 };
+        }
+        w
+    }
+
+    #[test]
+    fn rows_of_every_width_survive_packing_and_the_model_file() {
+        // up to three weights sit in the slot, more in a wide row; the extremes of i16 too
+        let mut rows: Vec<(u64, [i16; LABELS])> = (0..=LABELS)
+            .map(|k| (100 + k as u64, row_of_width(k)))
+            .collect();
+        let mut extremes = [0i16; LABELS];
+        extremes[0] = i16::MIN;
+        extremes[12] = i16::MAX;
+        rows.push((7, extremes));
+        rows.retain(|r| r.1.iter().any(|w| *w != 0));
+        let model = Model::from_parts(rows.clone(), [[0; LABELS]; LABELS]);
+        let mut back: Vec<(u64, [i16; LABELS])> = model.table.iter().collect();
+        back.sort_unstable_by_key(|r| r.0);
+        rows.sort_unstable_by_key(|r| r.0);
+        assert_eq!(back, rows);
+        let reread = Model::from_bytes(&model.to_bytes()).map(|m| {
+            let mut r: Vec<_> = m.table.iter().collect();
+            r.sort_unstable_by_key(|r| r.0);
+            r
+        });
+        assert_eq!(reread, Ok(rows));
+    }
+
+    #[test]
+    fn emissions_sum_the_weights_of_each_characters_features() {
+        let text = "王小明在北京工作了三年";
+        let p = prepare(text, &[], &[]);
+        let lex = vec![[0u8; 3]; p.len()];
+        let feats_of = |i: usize| {
+            let mut feats = Vec::new();
+            features(&p, &lex, i, &mut feats);
+            feats
+        };
+        // a narrow and a wide row for some features of characters 0, 5 and 10 (the last), so
+        // the pipeline's start, middle and end are all checked
+        let mut rows: HashMap<u64, [i16; LABELS]> = HashMap::new();
+        for (i, narrow, wide) in [(0, 1, 2), (5, 3, 4), (10, 6, 7)] {
+            let feats = feats_of(i);
+            rows.insert(feats[narrow], row_of_width(2));
+            rows.insert(feats[wide], row_of_width(9));
+        }
+        // the plain sum, feature by feature (a feature may recur at other characters)
+        let expected: Vec<[i32; LABELS]> = (0..p.len())
+            .map(|i| {
+                let mut e = [0i32; LABELS];
+                for w in feats_of(i).iter().filter_map(|f| rows.get(f)) {
+                    for (e, w) in e.iter_mut().zip(w) {
+                        *e += i32::from(*w);
+                    }
+                }
+                e
+            })
+            .collect();
+        let model = Model::from_parts(rows.into_iter().collect(), [[0; LABELS]; LABELS]);
+        let em = model.emissions(&p, &lex);
+        assert_eq!(em, expected);
+        // character 5 alone has its `京` and the `工` after it
+        assert_eq!(em[5][8], -19);
+        assert_eq!(em[10][1], 10);
     }
 
     #[test]
