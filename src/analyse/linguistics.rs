@@ -77,6 +77,7 @@ impl Linguistics {
     pub fn dictionary_key(&self) -> u64 {
         dictionary_key(&self.user, &self.words)
     }
+
     /// Builds from an optional user entity file and an optional user dictionary; errors name
     /// the file and the line.
     pub fn load(

@@ -120,8 +120,12 @@ pub fn save_query_dictionary(
         source,
     };
     let tmp = path.with_extension("fst.tmp");
-    std::fs::write(&tmp, bytes).map_err(io)?;
-    std::fs::rename(&tmp, &path).map_err(io)
+    let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, &path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+        let _ = std::fs::remove_file(&path);
+    }
+    written.map_err(io)
 }
 
 /// The dictionary record at `path`, when there is a readable, whole one made from the inputs

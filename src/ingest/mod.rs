@@ -515,8 +515,9 @@ impl Running<'_> {
             writer::finish(writer, path)?;
         }
         // The dictionary searches cut queries with: rewritten with every final commit, added
-        // to an index from before it was recorded.
-        state::save_query_dictionary(path, &self.options.parse.linguistics, committing)?;
+        // to an index from before it was recorded. Only a speed-up: when it cannot be written
+        // (a full disk), searches build the full dictionary instead, and the run still stands.
+        let _ = state::save_query_dictionary(path, &self.options.parse.linguistics, committing);
         Ok(self.committed()?.num_docs())
     }
 
