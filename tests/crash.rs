@@ -90,6 +90,7 @@ fn orphans(index: &Path) -> Vec<String> {
         ".tantivy-writer.lock",
         "newsidx-entities.tsv",
         "newsidx-dict.txt",
+        "newsidx-words.fst",
         "newsidx-last-ingest.json",
     ];
     std::fs::read_dir(index)

@@ -8,6 +8,7 @@ use jieba_rs::Jieba;
 
 use super::dictionary::{self, UserWord};
 use super::entities::{self, Entity, EntityExtractor, UserEntity};
+use super::query_dictionary::{MergedWords, QueryDictionary};
 use super::text::{Analyzer, normalize};
 use crate::error::Error;
 
@@ -21,6 +22,9 @@ pub struct Linguistics {
     entities: OnceLock<EntityExtractor>,
     user: Vec<UserEntity>,
     words: Vec<UserWord>,
+    /// The words added to jieba's default dictionary, with the frequencies jieba gave them, in
+    /// order; set when the full jieba is built.
+    added: Arc<OnceLock<Vec<(String, usize)>>>,
 }
 
 impl Linguistics {
@@ -28,24 +32,50 @@ impl Linguistics {
         Linguistics::with_dictionary(user, Vec::new())
     }
 
-    /// With user entities and a user dictionary. Dictionary words are added after the
-    /// gazetteer, so the user has the last word; each is added as written (entity extraction
-    /// reads the original text) and as normalised (the tokenizers read folded text).
+    /// With user entities and a user dictionary, the full jieba built now (ingest segments
+    /// every document with it).
     pub fn with_dictionary(user: Vec<UserEntity>, words: Vec<UserWord>) -> Linguistics {
-        let mut jieba = Jieba::new();
-        entities::add_names(&mut jieba, &user);
-        for w in &words {
-            let folded = normalize(&w.word).text;
-            for form in [w.word.as_str(), folded.as_str()] {
-                jieba.add_word(form, w.freq, w.tag.as_deref());
-            }
-        }
+        let linguistics = Linguistics::lazy(user, words, None);
+        linguistics.analyzer.jieba();
+        linguistics
+    }
+
+    /// As [`Linguistics::with_dictionary`], with the full jieba built on first use; with the
+    /// dictionary persisted in an index, query words never need it (a search process).
+    pub fn lazy(
+        user: Vec<UserEntity>,
+        words: Vec<UserWord>,
+        query: Option<QueryDictionary>,
+    ) -> Linguistics {
+        let added = Arc::new(OnceLock::new());
+        let build = {
+            let (user, words, added) = (user.clone(), words.clone(), Arc::clone(&added));
+            Box::new(move || {
+                let (jieba, list) = full_jieba(&user, &words);
+                let _ = added.set(list);
+                Arc::new(jieba)
+            })
+        };
         Linguistics {
-            analyzer: Analyzer::new(Arc::new(jieba)),
+            analyzer: Analyzer::lazy(build, query),
             entities: OnceLock::new(),
             user,
             words,
+            added,
         }
+    }
+
+    /// Every word of the full dictionary with its frequency: what an index persists for
+    /// [`QueryDictionary`].
+    pub fn merged_words(&self) -> Result<MergedWords, Error> {
+        self.analyzer.jieba();
+        let added = self.added.get().map_or(&[][..], Vec::as_slice);
+        MergedWords::new(added).map_err(Error::Usage)
+    }
+
+    /// What a persisted dictionary must have been merged from to stand in for this one's.
+    pub fn dictionary_key(&self) -> u64 {
+        dictionary_key(&self.user, &self.words)
     }
 
     /// Builds from an optional user entity file and an optional user dictionary; errors name
@@ -54,16 +84,7 @@ impl Linguistics {
         entities: Option<&std::path::Path>,
         dictionary: Option<&std::path::Path>,
     ) -> Result<Linguistics, Error> {
-        let user = match entities {
-            Some(path) => entities::parse_user_entities(&read(path)?)
-                .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?,
-            None => Vec::new(),
-        };
-        let words = match dictionary {
-            Some(path) => dictionary::parse_user_dictionary(&read(path)?)
-                .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?,
-            None => Vec::new(),
-        };
+        let (user, words) = read_user(entities, dictionary)?;
         Ok(Linguistics::with_dictionary(user, words))
     }
 
@@ -149,6 +170,67 @@ impl Linguistics {
     pub fn user_words(&self) -> &[UserWord] {
         &self.words
     }
+}
+
+/// The user entities and user dictionary of these files; errors name the file and the line.
+pub fn read_user(
+    entities: Option<&std::path::Path>,
+    dictionary: Option<&std::path::Path>,
+) -> Result<(Vec<UserEntity>, Vec<UserWord>), Error> {
+    let user = match entities {
+        Some(path) => entities::parse_user_entities(&read(path)?)
+            .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?,
+        None => Vec::new(),
+    };
+    let words = match dictionary {
+        Some(path) => dictionary::parse_user_dictionary(&read(path)?)
+            .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?,
+        None => Vec::new(),
+    };
+    Ok((user, words))
+}
+
+/// jieba's default dictionary with the gazetteer's and the user's names added, then the user
+/// dictionary (after the gazetteer, so the user has the last word; each word as written, for
+/// entity extraction, which reads the original text, and as normalised, for the tokenizers),
+/// and every word added with the frequency jieba gave it.
+fn full_jieba(user: &[UserEntity], words: &[UserWord]) -> (Jieba, Vec<(String, usize)>) {
+    let mut jieba = Jieba::new();
+    let mut added = entities::add_names(&mut jieba, user);
+    for w in words {
+        let folded = normalize(&w.word).text;
+        for form in [w.word.as_str(), folded.as_str()] {
+            if !form.is_empty() {
+                let freq = jieba.add_word(form, w.freq, w.tag.as_deref());
+                added.push((form.to_string(), freq));
+            }
+        }
+    }
+    (jieba, added)
+}
+
+/// FNV-1a over everything a merged dictionary is made of besides jieba's default words: this
+/// build of newsidx (its gazetteer and jieba), the user entities and the user dictionary. A
+/// persisted dictionary with another key is not used.
+pub fn dictionary_key(user: &[UserEntity], words: &[UserWord]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for b in bytes.iter().chain(b"\n") {
+            hash ^= u64::from(*b);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01B3);
+        }
+    };
+    eat(crate::VERSION.as_bytes());
+    for text in entities::gazetteer_texts() {
+        eat(text.as_bytes());
+    }
+    for e in user {
+        eat(format!("{}\t{}\t{}", e.name, e.kind.as_str(), e.aliases.join(",")).as_bytes());
+    }
+    for w in words {
+        eat(format!("{} {:?} {:?}", w.word, w.freq, w.tag).as_bytes());
+    }
+    hash
 }
 
 fn read(path: &std::path::Path) -> Result<String, Error> {

@@ -8,8 +8,9 @@ pub mod dates;
 pub mod dictionary;
 pub mod entities;
 pub mod keywords;
-mod linguistics;
+pub mod linguistics;
 pub mod neardup;
+pub mod query_dictionary;
 pub mod script;
 pub mod text;
 

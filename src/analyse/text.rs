@@ -14,12 +14,13 @@
 //! Offsets always point into the original, un-normalised text, so highlights land on the
 //! characters the user sees.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use jieba_rs::Jieba;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use unicode_normalization::UnicodeNormalization;
 
+use super::query_dictionary::QueryDictionary;
 use super::script;
 use crate::stages::{self, Stage};
 
@@ -100,25 +101,65 @@ pub struct AnalyzedToken {
 /// Owns the shared jieba instance and produces every token stream in the program.
 #[derive(Clone)]
 pub struct Analyzer {
-    jieba: Arc<Jieba>,
+    inner: Arc<Dictionaries>,
 }
+
+/// The full jieba (built on first use when a builder is given) and, for a search process, the
+/// dictionary persisted in the index, which cuts queries without building the full one.
+struct Dictionaries {
+    jieba: OnceLock<Arc<Jieba>>,
+    build: Option<JiebaBuilder>,
+    query: Option<QueryDictionary>,
+}
+
+/// Builds the full jieba of an [`Analyzer::lazy`].
+pub type JiebaBuilder = Box<dyn Fn() -> Arc<Jieba> + Send + Sync>;
 
 impl Analyzer {
     pub fn new(jieba: Arc<Jieba>) -> Self {
-        Analyzer { jieba }
+        Analyzer {
+            inner: Arc::new(Dictionaries {
+                jieba: OnceLock::from(jieba),
+                build: None,
+                query: None,
+            }),
+        }
     }
 
+    /// An analyser whose full jieba is built by `build` on first use. With `query`, query words
+    /// never need it: a search process that only cuts its query never pays for the build.
+    pub fn lazy(build: JiebaBuilder, query: Option<QueryDictionary>) -> Self {
+        Analyzer {
+            inner: Arc::new(Dictionaries {
+                jieba: OnceLock::new(),
+                build: Some(build),
+                query,
+            }),
+        }
+    }
+
+    /// The full jieba, built now if it was not yet.
     pub fn jieba(&self) -> &Arc<Jieba> {
-        &self.jieba
+        let inner = &self.inner;
+        inner.jieba.get_or_init(|| match &inner.build {
+            Some(build) => build(),
+            None => Arc::new(Jieba::new()),
+        })
+    }
+
+    /// Whether query words are cut with the dictionary persisted in the index.
+    pub fn has_query_dictionary(&self) -> bool {
+        self.inner.query.is_some()
     }
 
     /// Index-side word tokens: jieba search mode over the normalised text, in order of start
     /// offset, dropping white space and punctuation.
     pub fn index_words(&self, text: &str) -> Vec<AnalyzedToken> {
         let norm = normalize(text);
+        let jieba = self.jieba();
         let mut tokens = Vec::new();
         for (chunk_start, chunk) in chunks(&norm.text) {
-            for t in self.jieba.cut_for_search(chunk, true) {
+            for t in jieba.cut_for_search(chunk, true) {
                 if !is_word(t.word) || t.word.len() > MAX_TOKEN_BYTES {
                     continue;
                 }
@@ -143,14 +184,22 @@ impl Analyzer {
 
     /// Query-side words: jieba's default (non-overlapping) cut, so a query of `微信支付淘宝`
     /// becomes the words a reader would name, each of which must then be found.
+    /// Cut with the persisted dictionary while the full jieba is not built: the same words
+    /// ([`QueryDictionary::jieba_for`]).
     pub fn query_words(&self, text: &str) -> Vec<String> {
         let norm = normalize(text);
-        self.jieba
-            .cut(&norm.text, true)
-            .into_iter()
-            .filter(|t| is_word(t.word))
-            .map(|t| t.word.to_string())
-            .collect()
+        let words = |jieba: &Jieba| -> Vec<String> {
+            jieba
+                .cut(&norm.text, true)
+                .into_iter()
+                .filter(|t| is_word(t.word))
+                .map(|t| t.word.to_string())
+                .collect()
+        };
+        match (&self.inner.query, self.inner.jieba.get()) {
+            (Some(query), None) => words(&query.jieba_for(&norm.text)),
+            _ => words(self.jieba()),
+        }
     }
 }
 

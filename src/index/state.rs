@@ -15,9 +15,10 @@ use serde::{Deserialize, Serialize};
 use tantivy::schema::Field;
 use tantivy::{Index, TantivyDocument};
 
-use crate::analyse::Linguistics;
 use crate::analyse::dictionary::UserWord;
 use crate::analyse::entities::UserEntity;
+use crate::analyse::query_dictionary::QueryDictionary;
+use crate::analyse::{Linguistics, linguistics};
 use crate::error::Error;
 
 /// Where an index keeps the user entities it was built with, so searches segment queries with
@@ -91,17 +92,65 @@ pub fn save_user_dictionary(index: &Path, words: &[UserWord]) -> Result<(), Erro
     std::fs::rename(&tmp, &path).map_err(io)
 }
 
+/// Where an index keeps the merged dictionary it was built with (see
+/// `analyse::query_dictionary`), so a search cuts its query without building jieba.
+pub fn query_dictionary_path(index: &Path) -> PathBuf {
+    index.join("newsidx-words.fst")
+}
+
+/// Records the merged dictionary of `linguistics` next to the index (temp file, then rename).
+/// Unless `always`, an existing record made from the same inputs (its key) is kept: ingest
+/// rewrites it at every commit, and only adds it to an index from before records otherwise.
+pub fn save_query_dictionary(
+    index: &Path,
+    linguistics: &Linguistics,
+    always: bool,
+) -> Result<(), Error> {
+    let path = query_dictionary_path(index);
+    let key = linguistics.dictionary_key();
+    if !always && recorded_dictionary(&path, key).is_some() {
+        return Ok(());
+    }
+    let bytes = linguistics
+        .merged_words()?
+        .to_bytes(key)
+        .map_err(|e| Error::index(index, format!("cannot record the dictionary: {e}")))?;
+    let io = |source| Error::Io {
+        path: path.clone(),
+        source,
+    };
+    let tmp = path.with_extension("fst.tmp");
+    let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, &path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+        let _ = std::fs::remove_file(&path);
+    }
+    written.map_err(io)
+}
+
+/// The dictionary record at `path`, when there is a readable, whole one made from the inputs
+/// `key` stands for.
+fn recorded_dictionary(path: &Path, key: u64) -> Option<QueryDictionary> {
+    std::fs::read(path)
+        .ok()
+        .and_then(QueryDictionary::from_bytes)
+        .filter(|q| q.key() == key)
+}
+
 /// The dictionary and extractor an index was built with (its user entities and dictionary).
+/// Query words are cut with the merged dictionary the index records when it was made from the
+/// same inputs; the full jieba is built only if something else needs it. Without a usable
+/// record (an index from before records, edited user files) the full one cuts them too.
 pub fn linguistics_for(index: &Path) -> Result<Arc<Linguistics>, Error> {
     let entities = Some(user_entities_path(index)).filter(|p| p.exists());
     let dictionary = Some(user_dictionary_path(index)).filter(|p| p.exists());
-    if entities.is_none() && dictionary.is_none() {
+    let (user, words) = linguistics::read_user(entities.as_deref(), dictionary.as_deref())?;
+    let key = linguistics::dictionary_key(&user, &words);
+    let query = recorded_dictionary(&query_dictionary_path(index), key);
+    if query.is_none() && user.is_empty() && words.is_empty() {
         return Ok(Linguistics::shared());
     }
-    Ok(Arc::new(Linguistics::load(
-        entities.as_deref(),
-        dictionary.as_deref(),
-    )?))
+    Ok(Arc::new(Linguistics::lazy(user, words, query)))
 }
 
 /// Fast-field names of a document's file stat and settings fingerprint.
@@ -261,4 +310,70 @@ pub struct CommitRecord {
 pub fn load_record(index: &Index) -> tantivy::Result<Option<CommitRecord>> {
     let payload = index.load_metas()?.payload;
     Ok(payload.and_then(|p| serde_json::from_str::<CommitRecord>(&p).ok()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyse::dictionary::parse_user_dictionary;
+
+    #[test]
+    fn searches_cut_queries_with_the_recorded_dictionary_while_its_inputs_stand() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = dir.path();
+        // An index from before records: the full dictionary.
+        assert!(
+            !linguistics_for(index)
+                .unwrap()
+                .analyzer
+                .has_query_dictionary()
+        );
+
+        let words = parse_user_dictionary("蓝河数科 50 nz\n").unwrap();
+        let built = Linguistics::with_dictionary(Vec::new(), words.clone());
+        save_user_dictionary(index, &words).unwrap();
+        save_query_dictionary(index, &built, false).unwrap();
+        let searching = linguistics_for(index).unwrap();
+        assert!(searching.analyzer.has_query_dictionary());
+        assert_eq!(
+            searching.analyzer.query_words("蓝河数科的股价"),
+            built.analyzer.query_words("蓝河数科的股价")
+        );
+
+        // Kept as it is while its key matches; rewritten when asked.
+        let path = query_dictionary_path(index);
+        let written = std::fs::metadata(&path).unwrap().modified().unwrap();
+        save_query_dictionary(index, &built, false).unwrap();
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().modified().unwrap(),
+            written
+        );
+
+        // The user dictionary changed behind its back: not used.
+        std::fs::write(user_dictionary_path(index), "蓝河 50 nz\n").unwrap();
+        assert!(
+            !linguistics_for(index)
+                .unwrap()
+                .analyzer
+                .has_query_dictionary()
+        );
+
+        // A damaged record is not used either, and nothing panics.
+        save_user_dictionary(index, &words).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() - 100]).unwrap();
+        assert!(
+            !linguistics_for(index)
+                .unwrap()
+                .analyzer
+                .has_query_dictionary()
+        );
+        save_query_dictionary(index, &built, false).unwrap();
+        assert!(
+            linguistics_for(index)
+                .unwrap()
+                .analyzer
+                .has_query_dictionary()
+        );
+    }
 }

@@ -519,11 +519,16 @@ impl Running<'_> {
     fn finish(&self, mut writer: IndexWriter<TantivyDocument>, wrote: bool) -> Result<u64, Error> {
         let path = &self.options.index;
         let record = self.plan.record(true);
-        if wrote || self.plan.last.as_ref() != Some(&record) {
+        let committing = wrote || self.plan.last.as_ref() != Some(&record);
+        if committing {
             writer::commit(&mut writer, path, &record)?;
             self.save_user_entities()?;
             writer::finish(writer, path)?;
         }
+        // The dictionary searches cut queries with: rewritten with every final commit, added
+        // to an index from before it was recorded. Only a speed-up: when it cannot be written
+        // (a full disk), searches build the full dictionary instead, and the run still stands.
+        let _ = state::save_query_dictionary(path, &self.options.parse.linguistics, committing);
         Ok(self.committed()?.num_docs())
     }
 

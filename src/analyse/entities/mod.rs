@@ -151,8 +151,10 @@ pub struct EntityExtractor {
 /// Adds the gazetteer's and the user's names to jieba's dictionary, so segmentation keeps them
 /// whole. Every process that segments needs this; only one that extracts needs the matcher
 /// ([`EntityExtractor::for_names`]), whose automaton costs a search process a third of its
-/// start-up.
-pub fn add_names(jieba: &mut jieba_rs::Jieba, user: &[UserEntity]) {
+/// start-up. Returns each name added with the frequency jieba gave it, in order (what a persisted
+/// dictionary records; see `analyse::query_dictionary`).
+pub fn add_names(jieba: &mut jieba_rs::Jieba, user: &[UserEntity]) -> Vec<(String, usize)> {
+    let mut added = Vec::new();
     let gaz = gazetteer::builtin();
     for (list, is_user) in [(gaz.as_slice(), false), (user, true)] {
         for e in list {
@@ -166,10 +168,12 @@ pub fn add_names(jieba: &mut jieba_rs::Jieba, user: &[UserEntity]) {
                 if !is_user && jieba.has_word(w) {
                     continue;
                 }
-                jieba.add_word(w, None, Some(e.kind.jieba_tag()));
+                let freq = jieba.add_word(w, None, Some(e.kind.jieba_tag()));
+                added.push((w.to_string(), freq));
             }
         }
     }
+    added
 }
 
 impl EntityExtractor {

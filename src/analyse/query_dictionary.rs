@@ -1,0 +1,400 @@
+//! The merged dictionary an index was built with (jieba's default words, the gazetteer's and
+//! the user's names, the user dictionary), persisted in the index folder, so that a search
+//! process cuts its query without building jieba's whole dictionary (a tenth of a second of
+//! every cold search).
+//!
+//! jieba's cut of a string depends only on the dictionary words that occur in it, on their
+//! frequencies, on the dictionary's total frequency and on the compiled-in HMM: the DAG holds
+//! the words found at each character, the route weighs them by `ln(freq) - ln(total)`, and the
+//! HMM runs only over characters no word joined. So [`QueryDictionary::jieba_for`] builds a
+//! jieba holding just the words found among a text's substrings, plus one entry no text can
+//! contain ([`FILLER`]) whose frequency makes the total equal; it cuts that text exactly as
+//! the full dictionary does, in every mode (the tests compare the two on many strings).
+//!
+//! On disk: [`MAGIC`], the key of the inputs it was merged from (see
+//! `Linguistics::dictionary_key`), the total frequency, a checksum of the rest, then an FST
+//! mapping each word to its frequency; numbers are little-endian u64s.
+
+use std::collections::BTreeMap;
+
+use jieba_rs::Jieba;
+use tantivy_fst::raw::{Fst, Output};
+
+/// jieba-rs 0.11.0's default dictionary as `word freq` lines (its tags dropped, zstd-compressed;
+/// see `data/jieba/README.md`): the words and frequencies `Jieba::new()` loads, which the
+/// compiled-in copy keeps private.
+static DEFAULT_WORDS: &[u8] = include_bytes!("../../data/jieba/dict.txt.zst");
+
+/// First bytes of a persisted dictionary (the last digit is the layout's version).
+pub const MAGIC: &[u8; 8] = b"NXWORDS1";
+/// Magic, key, total frequency, checksum.
+const HEADER_BYTES: usize = 32;
+
+/// A dictionary word no text can contain: jieba looks words up only inside runs of Han
+/// characters, ASCII letters, digits and `+#&._%-`, and this one starts with a NUL. Its
+/// frequency is what the words left out of a query's jieba add to the total.
+pub const FILLER: &str = "\u{0}newsidx-rest-of-the-dictionary";
+
+/// Every word of a merged dictionary with its final frequency: what ingest persists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MergedWords {
+    words: BTreeMap<String, usize>,
+}
+
+impl MergedWords {
+    /// jieba's default words, then `added` in order, a later frequency replacing an earlier
+    /// one as `Jieba::add_word` does.
+    pub fn new(added: &[(String, usize)]) -> Result<MergedWords, String> {
+        let text = zstd::decode_all(DEFAULT_WORDS)
+            .map_err(|e| format!("jieba's dictionary does not decompress: {e}"))?;
+        let text =
+            String::from_utf8(text).map_err(|e| format!("jieba's dictionary is not UTF-8: {e}"))?;
+        let mut words = BTreeMap::new();
+        for line in text.lines() {
+            let mut fields = line.split_ascii_whitespace();
+            let (Some(word), Some(freq)) = (fields.next(), fields.next()) else {
+                continue;
+            };
+            let freq = freq
+                .parse::<usize>()
+                .map_err(|e| format!("jieba's dictionary: `{line}`: {e}"))?;
+            words.insert(word.to_string(), freq);
+        }
+        for (word, freq) in added {
+            if !word.is_empty() {
+                words.insert(word.clone(), *freq);
+            }
+        }
+        Ok(MergedWords { words })
+    }
+
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// The dictionary's total frequency, which jieba keeps as the sum of its words'.
+    pub fn total(&self) -> usize {
+        self.words.values().sum()
+    }
+
+    /// The words in byte order, with their frequencies.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, usize)> {
+        self.words.iter().map(|(w, f)| (w.as_str(), *f))
+    }
+
+    /// The persisted form, stamped with `key`.
+    pub fn to_bytes(&self, key: u64) -> Result<Vec<u8>, String> {
+        let mut out = Vec::with_capacity(HEADER_BYTES + self.words.len() * 4);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&key.to_le_bytes());
+        out.extend_from_slice(&(self.total() as u64).to_le_bytes());
+        out.extend_from_slice(&[0; 8]);
+        let mut builder = tantivy_fst::MapBuilder::new(out).map_err(|e| e.to_string())?;
+        for (word, freq) in &self.words {
+            builder
+                .insert(word, *freq as u64)
+                .map_err(|e| e.to_string())?;
+        }
+        let mut out = builder.into_inner().map_err(|e| e.to_string())?;
+        let sum = checksum(&out[HEADER_BYTES..]);
+        out[24..32].copy_from_slice(&sum.to_le_bytes());
+        Ok(out)
+    }
+}
+
+/// The key a persisted dictionary was stamped with, read from its first bytes; `None` when
+/// they are not a persisted dictionary's.
+fn key_of(header: &[u8]) -> Option<u64> {
+    if header.len() < HEADER_BYTES || !header.starts_with(MAGIC) {
+        return None;
+    }
+    Some(u64::from_le_bytes(header[8..16].try_into().ok()?))
+}
+
+/// A multiplicative hash of 8 bytes at a time: a file cut short or damaged would otherwise
+/// reach the FST reader, which trusts its input (and may panic on a bad one). A fraction of a
+/// millisecond for a 2 MB dictionary.
+fn checksum(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325 ^ bytes.len() as u64;
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(word);
+        hash = (hash ^ u64::from_le_bytes(eight)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        hash ^= hash >> 29;
+    }
+    for b in words.remainder() {
+        hash = (hash ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01B3);
+    }
+    hash
+}
+
+/// A persisted dictionary, opened for cutting queries.
+pub struct QueryDictionary {
+    fst: Fst<Vec<u8>>,
+    key: u64,
+    total: usize,
+}
+
+impl QueryDictionary {
+    /// Opens the persisted form; `None` when it is not one (truncated, another layout).
+    pub fn from_bytes(mut bytes: Vec<u8>) -> Option<QueryDictionary> {
+        let key = key_of(&bytes)?;
+        let total = u64::from_le_bytes(bytes[16..24].try_into().ok()?);
+        let total = usize::try_from(total).ok()?;
+        let sum = u64::from_le_bytes(bytes[24..32].try_into().ok()?);
+        if checksum(&bytes[HEADER_BYTES..]) != sum {
+            return None;
+        }
+        bytes.drain(..HEADER_BYTES);
+        let fst = Fst::new(bytes).ok()?;
+        Some(QueryDictionary { fst, key, total })
+    }
+
+    /// The key it was stamped with.
+    pub fn key(&self) -> u64 {
+        self.key
+    }
+
+    /// A jieba that cuts `text` (and any text whose every dictionary word occurs in `text`)
+    /// exactly as the whole merged dictionary does: the words among `text`'s substrings and
+    /// the [`FILLER`] that makes up the total.
+    pub fn jieba_for(&self, text: &str) -> Jieba {
+        let mut jieba = Jieba::empty();
+        let mut sum = 0usize;
+        for (start, _) in text.char_indices() {
+            self.words_at(&text[start..], |word, freq| {
+                if !jieba.has_word(word) {
+                    jieba.add_word(word, Some(freq), None);
+                    sum = sum.saturating_add(freq);
+                }
+            });
+        }
+        jieba.add_word(FILLER, Some(self.total.saturating_sub(sum)), None);
+        jieba
+    }
+
+    /// Every dictionary word that starts `text`, shortest first, with its frequency: one walk
+    /// down the FST, which stops where no word continues.
+    fn words_at(&self, text: &str, mut found: impl FnMut(&str, usize)) {
+        let mut node = self.fst.root();
+        let mut output = Output::zero();
+        for (i, byte) in text.bytes().enumerate() {
+            let Some(at) = node.find_input(byte) else {
+                return;
+            };
+            let transition = node.transition(at);
+            output = output.cat(transition.out);
+            node = self.fst.node(transition.addr);
+            let end = i + 1;
+            if node.is_final()
+                && let Some(word) = text.get(..end)
+            {
+                let freq = output.cat(node.final_output()).value();
+                found(word, usize::try_from(freq).unwrap_or(usize::MAX));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyse::Linguistics;
+    use crate::analyse::dictionary::parse_user_dictionary;
+    use crate::analyse::entities::parse_user_entities;
+    use crate::analyse::text::normalize;
+
+    /// Invented user entities and words, some overriding default or gazetteer frequencies.
+    fn linguistics() -> Linguistics {
+        let user = parse_user_entities("蓝河数科\tORG\t蓝河\n石川岳\tPER\n青雾湾\tLOC\n").unwrap();
+        let words =
+            parse_user_dictionary("云闪付\n淘口令 20\n互联互通 30000 nz\n中国 5 n\n開放平臺\n")
+                .unwrap();
+        Linguistics::with_dictionary(user, words)
+    }
+
+    fn query_dictionary(l: &Linguistics) -> QueryDictionary {
+        let bytes = l.merged_words().unwrap().to_bytes(7).unwrap();
+        QueryDictionary::from_bytes(bytes).unwrap()
+    }
+
+    /// `jieba`'s `Debug`, the only public view of its word count and total frequency.
+    fn size_of(words: &MergedWords) -> String {
+        format!(
+            "Jieba {{ records_len: {}, total_freq: {} }}",
+            words.len(),
+            words.total()
+        )
+    }
+
+    type Cut = Vec<(String, usize, usize)>;
+
+    /// Every cut mode a query or a document goes through, as (word, byte start, byte end).
+    fn cuts(jieba: &Jieba, text: &str) -> [Cut; 3] {
+        let list = |tokens: Vec<jieba_rs::Token>| -> Cut {
+            tokens
+                .into_iter()
+                .map(|t| (t.word.to_string(), t.byte_start, t.byte_end))
+                .collect()
+        };
+        [
+            list(jieba.cut(text, true)),
+            list(jieba.cut(text, false)),
+            list(jieba.cut_for_search(text, true)),
+        ]
+    }
+
+    /// The normalised `text` cut by the full jieba and by the persisted dictionary agree.
+    fn assert_same_cuts(full: &Jieba, query: &QueryDictionary, text: &str) {
+        let text = normalize(text).text;
+        assert_eq!(
+            cuts(full, &text),
+            cuts(&query.jieba_for(&text), &text),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn the_vendored_words_are_jiebas_default_dictionary() {
+        let words = MergedWords::new(&[]).unwrap();
+        let jieba = Jieba::new();
+        assert_eq!(format!("{jieba:?}"), size_of(&words));
+        assert!(words.iter().all(|(w, _)| jieba.has_word(w)));
+    }
+
+    #[test]
+    fn merged_words_have_the_full_dictionarys_size_and_total() {
+        let l = linguistics();
+        let words = l.merged_words().unwrap();
+        assert_eq!(format!("{:?}", l.analyzer.jieba()), size_of(&words));
+        let query = query_dictionary(&l);
+        assert_eq!(query.key(), 7);
+        assert_eq!(query.total, words.total());
+    }
+
+    #[test]
+    fn invented_sentences_cut_the_same() {
+        let l = linguistics();
+        let query = query_dictionary(&l);
+        let full = l.analyzer.jieba();
+        for text in [
+            "蓝河数科与石川岳在青雾湾签约，云闪付和淘口令互联互通。",
+            "中国农业发展银行发布2021年第3季度报告：净利润同比增长12.5%",
+            "ＡＰＰ iPhone 13 Pro 发布会 WES-5.4.5 版本 C++ 与 A股、T恤",
+            "臺灣網路開放平臺上線，頭髮護理",
+            "他说：“我们明天去北京大学看看。”",
+            "结婚的和尚未结婚的",
+            "",
+            " ",
+            "的",
+            "乒乓球拍卖完了",
+        ] {
+            assert_same_cuts(full, &query, text);
+        }
+    }
+
+    /// A small deterministic generator (64-bit LCG), so failures replay.
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 = self
+                .0
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((self.0 >> 33) as usize) % n
+        }
+    }
+
+    #[test]
+    fn random_strings_of_dictionary_words_and_characters_cut_the_same() {
+        let l = linguistics();
+        let merged = l.merged_words().unwrap();
+        let words: Vec<&str> = merged.iter().map(|(w, _)| w).collect();
+        let chars: Vec<char> = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研质东".chars().chain("abcXYZ019 ，。、-.%+#&_".chars()).collect();
+        let query = query_dictionary(&l);
+        let full = l.analyzer.jieba();
+        let mut rng = Lcg(14);
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..1 + rng.below(10) {
+                if rng.below(2) == 0 {
+                    text.push_str(words[rng.below(words.len())]);
+                } else {
+                    text.push(chars[rng.below(chars.len())]);
+                }
+            }
+            assert_same_cuts(full, &query, &text);
+        }
+    }
+
+    #[test]
+    fn every_line_of_the_shared_corpus_cuts_the_same() {
+        let root = std::path::Path::new("../shared/corpus");
+        if !root.is_dir() {
+            eprintln!("SKIPPED: ../shared/corpus is absent");
+            return;
+        }
+        let l = linguistics();
+        let query = query_dictionary(&l);
+        let full = l.analyzer.jieba();
+        let mut lines = 0;
+        for entry in walkdir::WalkDir::new(root).into_iter().flatten() {
+            let Ok(bytes) = std::fs::read(entry.path()) else {
+                continue;
+            };
+            for line in String::from_utf8_lossy(&bytes).lines() {
+                assert_same_cuts(full, &query, line);
+                lines += 1;
+            }
+        }
+        assert!(lines > 1000, "{lines} lines");
+    }
+
+    #[test]
+    fn query_words_with_and_without_the_full_jieba_agree() {
+        let l = linguistics();
+        let bytes = l.merged_words().unwrap().to_bytes(1).unwrap();
+        let lazy = Linguistics::lazy(
+            l.user_entities().to_vec(),
+            l.user_words().to_vec(),
+            QueryDictionary::from_bytes(bytes),
+        );
+        assert!(lazy.analyzer.has_query_dictionary());
+        for text in [
+            "微信支付淘宝",
+            "蓝河数科 石川岳",
+            "互联互通、開放平臺",
+            "A股 T恤",
+        ] {
+            assert_eq!(
+                lazy.analyzer.query_words(text),
+                l.analyzer.query_words(text)
+            );
+        }
+        assert_eq!(
+            lazy.analyzer.query_words("蓝河数科的云闪付"),
+            vec!["蓝河数科", "的", "云闪付"]
+        );
+    }
+
+    #[test]
+    fn bytes_that_are_not_a_dictionary_are_refused() {
+        let bytes = linguistics().merged_words().unwrap().to_bytes(3).unwrap();
+        assert_eq!(key_of(&bytes), Some(3));
+        assert!(QueryDictionary::from_bytes(bytes[..bytes.len() / 2].to_vec()).is_none());
+        assert!(QueryDictionary::from_bytes(bytes[..10].to_vec()).is_none());
+        let mut damaged = bytes.clone();
+        let middle = damaged.len() / 2;
+        damaged[middle] ^= 0x40;
+        assert!(QueryDictionary::from_bytes(damaged).is_none());
+        assert!(QueryDictionary::from_bytes(bytes).is_some());
+        assert!(QueryDictionary::from_bytes(b"not a dictionary at all, no".to_vec()).is_none());
+        assert_eq!(key_of(b"NXWORDS1"), None);
+    }
+}
