@@ -441,6 +441,7 @@ struct Segment {
     in_heading: bool,
 }
 
+#[derive(Default)]
 struct Walk {
     segments: Vec<Segment>,
     /// (text chars, link text chars, start offset) of every element with
@@ -456,145 +457,134 @@ struct Pending {
     link_chars: usize,
 }
 
+/// The walk's state between one tree edge and the next.
+#[derive(Default)]
+struct Walker {
+    walk: Walk,
+    offset: usize,
+    pending: Pending,
+    /// Open block elements, innermost last.
+    blocks: Vec<NodeId>,
+    /// (text chars, link text chars, start offset) of every open element, innermost last.
+    counts: Vec<(usize, usize, usize)>,
+    open_headings: Vec<(NodeId, usize)>,
+    link_depth: usize,
+}
+
+impl Walker {
+    /// Ends the pending run of text as a segment (dropped when it holds only whitespace).
+    fn flush(&mut self) {
+        let text = normalise_line(&self.pending.raw);
+        if !text.is_empty() {
+            let len = text.chars().count();
+            self.walk.segments.push(Segment {
+                text,
+                start: self.offset,
+                block: self.blocks.last().copied(),
+                link_chars: self.pending.link_chars,
+                in_heading: !self.open_headings.is_empty(),
+            });
+            self.offset += len + 1;
+        }
+        self.pending = Pending::default();
+    }
+
+    fn text(&mut self, t: &str) {
+        self.pending.raw.push_str(t);
+        let n = t.chars().filter(|c| !c.is_whitespace()).count();
+        let in_link = self.link_depth > 0;
+        if in_link {
+            self.pending.link_chars += n;
+        }
+        if let Some(top) = self.counts.last_mut() {
+            top.0 += n;
+            if in_link {
+                top.1 += n;
+            }
+        }
+    }
+
+    fn open(&mut self, id: NodeId, name: &str) {
+        if breaks_segment(name) {
+            self.flush();
+        } else {
+            self.pending.raw.push(INLINE_OPEN);
+        }
+        if is_block(name) || matches!(name, "td" | "th") {
+            self.blocks.push(id);
+        }
+        if is_heading(name) {
+            self.open_headings.push((id, self.offset));
+        }
+        if name == "a" {
+            self.link_depth += 1;
+        }
+        self.counts.push((0, 0, self.offset));
+    }
+
+    fn close(&mut self, id: NodeId, name: &str) {
+        if breaks_segment(name) {
+            self.flush();
+        } else {
+            self.pending.raw.push(INLINE_CLOSE);
+        }
+        if (is_block(name) || matches!(name, "td" | "th")) && self.blocks.last() == Some(&id) {
+            self.blocks.pop();
+        }
+        if is_heading(name)
+            && let Some((heading, start)) = self.open_headings.pop()
+        {
+            self.walk.headings.push((heading, start, self.offset));
+        }
+        if name == "a" {
+            self.link_depth = self.link_depth.saturating_sub(1);
+        }
+        if let Some(c) = self.counts.pop() {
+            if let Some(parent) = self.counts.last_mut() {
+                parent.0 += c.0;
+                parent.1 += c.1;
+            }
+            if c.0 > 0 {
+                self.walk.totals.insert(id, c);
+            }
+        }
+    }
+}
+
 impl Walk {
     fn run(doc: &Html) -> Self {
-        let mut w = Walk {
-            segments: Vec::new(),
-            totals: HashMap::new(),
-            headings: Vec::new(),
-        };
-        let mut offset = 0usize;
-        let mut pending = Pending::default();
-        let mut blocks: Vec<NodeId> = Vec::new();
-        let mut counts: Vec<(usize, usize, usize)> = Vec::new();
-        let mut open_headings: Vec<(NodeId, usize)> = Vec::new();
-        let mut link_depth = 0usize;
+        let mut w = Walker::default();
+        // An excluded element (script, hidden box): everything inside it is skipped.
         let mut skip_until = None;
-
-        let flush = |w: &mut Walk,
-                     pending: &mut Pending,
-                     offset: &mut usize,
-                     blocks: &[NodeId],
-                     in_heading: bool| {
-            let text = normalise_line(&pending.raw);
-            if !text.is_empty() {
-                let len = text.chars().count();
-                w.segments.push(Segment {
-                    text,
-                    start: *offset,
-                    block: blocks.last().copied(),
-                    link_chars: pending.link_chars,
-                    in_heading,
-                });
-                *offset += len + 1;
-            }
-            *pending = Pending::default();
-        };
-
         for edge in doc.tree.root().traverse() {
             match edge {
-                Edge::Open(node) => {
-                    if skip_until.is_some() {
-                        continue;
+                Edge::Open(_) if skip_until.is_some() => {}
+                Edge::Open(node) => match node.value() {
+                    Node::Text(t) => w.text(t),
+                    Node::Element(el) if is_excluded(el) => {
+                        w.pending.raw.push(DROPPED_EDGE);
+                        skip_until = Some(node.id());
                     }
-                    match node.value() {
-                        Node::Text(t) => {
-                            pending.raw.push_str(t);
-                            let n = t.chars().filter(|c| !c.is_whitespace()).count();
-                            if link_depth > 0 {
-                                pending.link_chars += n;
-                            }
-                            if let Some(top) = counts.last_mut() {
-                                top.0 += n;
-                                if link_depth > 0 {
-                                    top.1 += n;
-                                }
-                            }
-                        }
-                        Node::Element(el) => {
-                            if is_excluded(el) {
-                                pending.raw.push(DROPPED_EDGE);
-                                skip_until = Some(node.id());
-                                continue;
-                            }
-                            let name = el.name();
-                            if breaks_segment(name) {
-                                flush(
-                                    &mut w,
-                                    &mut pending,
-                                    &mut offset,
-                                    &blocks,
-                                    !open_headings.is_empty(),
-                                );
-                            }
-                            if is_block(name) || matches!(name, "td" | "th") {
-                                blocks.push(node.id());
-                            }
-                            if is_heading(name) {
-                                open_headings.push((node.id(), offset));
-                            }
-                            if name == "a" {
-                                link_depth += 1;
-                            }
-                            if !breaks_segment(name) {
-                                pending.raw.push(INLINE_OPEN);
-                            }
-                            counts.push((0, 0, offset));
-                        }
-                        _ => {}
+                    Node::Element(el) => w.open(node.id(), el.name()),
+                    _ => {}
+                },
+                Edge::Close(node) if skip_until.is_some() => {
+                    if skip_until == Some(node.id()) {
+                        skip_until = None;
                     }
                 }
                 Edge::Close(node) => {
-                    if let Some(id) = skip_until {
-                        if id == node.id() {
-                            skip_until = None;
-                        }
-                        continue;
-                    }
-                    let Some(el) = node.value().as_element() else {
-                        continue;
-                    };
-                    let name = el.name();
-                    if !breaks_segment(name) {
-                        pending.raw.push(INLINE_CLOSE);
-                    }
-                    if breaks_segment(name) {
-                        flush(
-                            &mut w,
-                            &mut pending,
-                            &mut offset,
-                            &blocks,
-                            !open_headings.is_empty(),
-                        );
-                    }
-                    if (is_block(name) || matches!(name, "td" | "th"))
-                        && blocks.last() == Some(&node.id())
-                    {
-                        blocks.pop();
-                    }
-                    if is_heading(name)
-                        && let Some((id, start)) = open_headings.pop()
-                    {
-                        w.headings.push((id, start, offset));
-                    }
-                    if name == "a" {
-                        link_depth = link_depth.saturating_sub(1);
-                    }
-                    if let Some(c) = counts.pop() {
-                        if let Some(parent) = counts.last_mut() {
-                            parent.0 += c.0;
-                            parent.1 += c.1;
-                        }
-                        if c.0 > 0 {
-                            w.totals.insert(node.id(), c);
-                        }
+                    if let Some(el) = node.value().as_element() {
+                        w.close(node.id(), el.name());
                     }
                 }
             }
         }
-        flush(&mut w, &mut pending, &mut offset, &blocks, false);
-        w.headings.sort_by_key(|h| h.1);
-        w
+        // The final run has no closing block; it is never a heading.
+        w.open_headings.clear();
+        w.flush();
+        w.walk.headings.sort_by_key(|h| h.1);
+        w.walk
     }
 
     fn totals(&self, id: NodeId) -> (usize, usize, usize) {
