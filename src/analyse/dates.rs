@@ -1552,6 +1552,28 @@ fn distance(p: NaiveDate, a: NaiveDate, b: NaiveDate) -> i64 {
     }
 }
 
+/// The week `k` weeks from the one holding `p` (Monday to Sunday).
+fn week_from(p: NaiveDate, k: i64) -> Option<Period> {
+    let a = add_days(monday_of(p)?, 7 * k)?;
+    Some((a, add_days(a, 6)?, Granularity::Week))
+}
+
+/// `3天前`, `两周后`, `一个月前`, `5年后`: `n` units before (negative) or after `p`.
+fn ago(p: NaiveDate, n: i32, unit: AgoUnit) -> Option<Period> {
+    match unit {
+        AgoUnit::Day => {
+            let x = add_days(p, n as i64)?;
+            Some((x, x, Granularity::Day))
+        }
+        AgoUnit::Week => week_from(p, n as i64),
+        AgoUnit::Month => {
+            let (y, m) = shift_month(p.year(), p.month(), n)?;
+            span(y, Unit::Month(m))
+        }
+        AgoUnit::Year => span(p.year().checked_add(n)?, Unit::Year),
+    }
+}
+
 fn monday_of(d: NaiveDate) -> Option<NaiveDate> {
     d.checked_sub_signed(Duration::days(d.weekday().num_days_from_monday() as i64))
 }
@@ -1705,102 +1727,84 @@ impl Resolver {
     }
 
     fn resolve(&self, e: &Expr) -> Option<Period> {
-        use Granularity as G;
         match *e {
             Expr::Cal(yr, u) => self.cal(yr, u),
             Expr::Decade(c, d) => self.decade(c, d),
             Expr::Century(c) => self.century(c),
             Expr::Nothing => None,
             Expr::Range(ref a, ref b, ..) => self.range(a, b),
-            _ => {
-                let p = self.published?;
-                match *e {
-                    Expr::RelMonth(shift, inm) => {
-                        let (y, m) = match shift {
-                            MonthShift::Rel(k) => shift_month(p.year(), p.month(), k)?,
-                            MonthShift::Ctx(k) => {
-                                let (y, m) = self.last_month?;
-                                shift_month(y, m, k)?
-                            }
-                            MonthShift::Bare => {
-                                let InMonth::Part(x) = inm else { return None };
-                                let here = span(p.year(), Unit::MonthPart(p.month(), x))?;
-                                shift_month(p.year(), p.month(), self.cue_shift(here))?
-                            }
-                        };
-                        let u = match inm {
-                            InMonth::Whole => Unit::Month(m),
-                            InMonth::Part(x) => Unit::MonthPart(m, x),
-                            InMonth::Day(d) => Unit::Day(m, d),
-                            InMonth::Week(n) => Unit::MonthWeek(m, n),
-                        };
-                        span(y, u)
-                    }
-                    Expr::RelQuarter(k) => {
-                        let q0 = (p.month() as i32 - 1) / 3;
-                        let (y, m) = shift_month(p.year(), (q0 * 3 + 1) as u32, 3 * k)?;
-                        let q = ((m - 1) / 3 + 1) as u8;
-                        span(y, Unit::Quarters(q, q))
-                    }
-                    Expr::BareDay(d) => {
-                        if let Some((y, m)) = self.last_month {
-                            let x = ymd(y, m, d)?;
-                            return Some((x, x, G::Day));
-                        }
-                        self.pick((-1..=1).filter_map(|k| {
-                            let (y, m) = shift_month(p.year(), p.month(), k)?;
-                            let x = ymd(y, m, d)?;
-                            Some((x, x, G::Day))
-                        }))
-                    }
-                    Expr::RelDay(k) => {
-                        let x = add_days(p, k as i64)?;
-                        Some((x, x, G::Day))
-                    }
-                    Expr::CtxDay(k) => {
-                        let x = add_days(self.last_day?, k as i64)?;
-                        Some((x, x, G::Day))
-                    }
-                    Expr::Week(k) => {
-                        let a = add_days(monday_of(p)?, 7 * k as i64)?;
-                        Some((a, add_days(a, 6)?, G::Week))
-                    }
-                    Expr::WeekDay(Some(k), wd) => {
-                        let x = add_days(monday_of(p)?, 7 * k as i64 + wd as i64)?;
-                        Some((x, x, G::Day))
-                    }
-                    Expr::WeekDay(None, wd) => {
-                        let target = Weekday::try_from(wd as u8).ok()?;
-                        self.pick(
-                            (-6..=6)
-                                .filter_map(|k| add_days(p, k))
-                                .filter(|x| x.weekday() == target)
-                                .map(|x| (x, x, G::Day)),
-                        )
-                    }
-                    Expr::Ago(n, unit) => match unit {
-                        AgoUnit::Day => {
-                            let x = add_days(p, n as i64)?;
-                            Some((x, x, G::Day))
-                        }
-                        AgoUnit::Week => {
-                            let a = add_days(monday_of(p)?, 7 * n as i64)?;
-                            Some((a, add_days(a, 6)?, G::Week))
-                        }
-                        AgoUnit::Month => {
-                            let (y, m) = shift_month(p.year(), p.month(), n)?;
-                            span(y, Unit::Month(m))
-                        }
-                        AgoUnit::Year => span(p.year().checked_add(n)?, Unit::Year),
-                    },
-                    Expr::Window(dir, len) => self.window(dir, len),
-                    Expr::Around(a, b) => {
-                        Some((add_days(p, a as i64)?, add_days(p, b as i64)?, G::Range))
-                    }
-                    _ => None,
-                }
-            }
+            _ => self.relative(self.published?, e),
         }
+    }
+
+    /// Expressions that count from the publication day `p` (or from the last date named).
+    fn relative(&self, p: NaiveDate, e: &Expr) -> Option<Period> {
+        use Granularity as G;
+        let day = |x: NaiveDate| Some((x, x, G::Day));
+        match *e {
+            Expr::RelMonth(shift, inm) => self.rel_month(p, shift, inm),
+            Expr::RelQuarter(k) => {
+                let q0 = (p.month() as i32 - 1) / 3;
+                let (y, m) = shift_month(p.year(), (q0 * 3 + 1) as u32, 3 * k)?;
+                let q = ((m - 1) / 3 + 1) as u8;
+                span(y, Unit::Quarters(q, q))
+            }
+            Expr::BareDay(d) => self.bare_day(p, d),
+            Expr::RelDay(k) => day(add_days(p, k as i64)?),
+            Expr::CtxDay(k) => day(add_days(self.last_day?, k as i64)?),
+            Expr::Week(k) => week_from(p, k as i64),
+            Expr::WeekDay(Some(k), wd) => day(add_days(monday_of(p)?, 7 * k as i64 + wd as i64)?),
+            Expr::WeekDay(None, wd) => {
+                let target = Weekday::try_from(wd as u8).ok()?;
+                self.pick(
+                    (-6..=6)
+                        .filter_map(|k| add_days(p, k))
+                        .filter(|x| x.weekday() == target)
+                        .map(|x| (x, x, G::Day)),
+                )
+            }
+            Expr::Ago(n, unit) => ago(p, n, unit),
+            Expr::Window(dir, len) => self.window(dir, len),
+            Expr::Around(a, b) => Some((add_days(p, a as i64)?, add_days(p, b as i64)?, G::Range)),
+            _ => None,
+        }
+    }
+
+    /// `上月`, `次月`, a week or part of such a month, or a bare `月底` whose month the tense
+    /// cues decide.
+    fn rel_month(&self, p: NaiveDate, shift: MonthShift, inm: InMonth) -> Option<Period> {
+        let (y, m) = match shift {
+            MonthShift::Rel(k) => shift_month(p.year(), p.month(), k)?,
+            MonthShift::Ctx(k) => {
+                let (y, m) = self.last_month?;
+                shift_month(y, m, k)?
+            }
+            MonthShift::Bare => {
+                let InMonth::Part(x) = inm else { return None };
+                let here = span(p.year(), Unit::MonthPart(p.month(), x))?;
+                shift_month(p.year(), p.month(), self.cue_shift(here))?
+            }
+        };
+        let u = match inm {
+            InMonth::Whole => Unit::Month(m),
+            InMonth::Part(x) => Unit::MonthPart(m, x),
+            InMonth::Day(d) => Unit::Day(m, d),
+            InMonth::Week(n) => Unit::MonthWeek(m, n),
+        };
+        span(y, u)
+    }
+
+    /// A day of the month with no month: the month last named, else the nearest fit around `p`.
+    fn bare_day(&self, p: NaiveDate, d: u32) -> Option<Period> {
+        if let Some((y, m)) = self.last_month {
+            let x = ymd(y, m, d)?;
+            return Some((x, x, Granularity::Day));
+        }
+        self.pick((-1..=1).filter_map(|k| {
+            let (y, m) = shift_month(p.year(), p.month(), k)?;
+            let x = ymd(y, m, d)?;
+            Some((x, x, Granularity::Day))
+        }))
     }
 
     /// A range from the start of `a` to the end of `b`; `b` takes what it does not say from `a`.
