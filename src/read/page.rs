@@ -147,60 +147,11 @@ impl HeadInfo {
                 continue;
             };
             match el.name() {
-                "meta" => {
-                    let Some(content) = el.attr("content") else {
-                        continue;
-                    };
-                    for key in ["name", "property", "itemprop", "http-equiv"] {
-                        if let Some(k) = el.attr(key) {
-                            let k: String = k
-                                .chars()
-                                .filter(|c| !c.is_whitespace())
-                                .collect::<String>()
-                                .to_lowercase();
-                            info.metas.push((k, content.trim().to_string()));
-                        }
-                    }
-                }
-                "title" if info.title.is_none() => {
-                    let in_svg = node
-                        .ancestors()
-                        .take(64)
-                        .any(|a| a.value().as_element().is_some_and(|e| e.name() == "svg"));
-                    if !in_svg {
-                        let t = node_text(node);
-                        if !t.is_empty() {
-                            info.title = Some(t);
-                        }
-                    }
-                }
-                "link" => {
-                    let rel = el.attr("rel").unwrap_or_default();
-                    let canon = rel.eq_ignore_ascii_case("canonical");
-                    // An alternate for another screen is the same page elsewhere; feeds are not.
-                    let same_page =
-                        rel.eq_ignore_ascii_case("alternate") && el.attr("media").is_some();
-                    if let Some(href) = el.attr("href").filter(|_| canon || same_page) {
-                        info.own_urls.push(href.trim().to_string());
-                    }
-                    if canon && canonical.is_none() {
-                        canonical = el.attr("href").map(|h| h.trim().to_string());
-                    }
-                }
-                "script" => {
-                    let ld = el
-                        .attr("type")
-                        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"));
-                    if ld && info.ld_published.is_none() {
-                        let raw = node_text(node);
-                        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&raw) {
-                            info.ld_published = json_find_str(&v, "datePublished")
-                                .and_then(|s| normalise_date_value(&s));
-                            if ld_author.is_none() {
-                                ld_author = json_author(&v);
-                            }
-                        }
-                    }
+                "meta" => info.add_meta(el),
+                "title" if info.title.is_none() => info.title = document_title(node),
+                "link" => info.add_link(el, &mut canonical),
+                "script" if info.ld_published.is_none() => {
+                    info.add_linked_data(el, node, &mut ld_author)
                 }
                 "time" if info.time_element.is_none() && !in_negative_area(node, false) => {
                     info.time_element = el.attr("datetime").and_then(normalise_date_value);
@@ -208,31 +159,85 @@ impl HeadInfo {
                 _ => {}
             }
         }
-        info.url = info
+        info.finish(canonical, ld_author);
+        info
+    }
+
+    /// Records a `<meta>` under each of its key attributes, lower-cased without spaces.
+    fn add_meta(&mut self, el: &Element) {
+        let Some(content) = el.attr("content") else {
+            return;
+        };
+        for key in ["name", "property", "itemprop", "http-equiv"] {
+            if let Some(k) = el.attr(key) {
+                let k: String = k.chars().filter(|c| !c.is_whitespace()).collect();
+                self.metas
+                    .push((k.to_lowercase(), content.trim().to_string()));
+            }
+        }
+    }
+
+    fn add_link(&mut self, el: &Element, canonical: &mut Option<String>) {
+        let rel = el.attr("rel").unwrap_or_default();
+        let canon = rel.eq_ignore_ascii_case("canonical");
+        // An alternate for another screen is the same page elsewhere; feeds are not.
+        let same_page = rel.eq_ignore_ascii_case("alternate") && el.attr("media").is_some();
+        if let Some(href) = el.attr("href").filter(|_| canon || same_page) {
+            self.own_urls.push(href.trim().to_string());
+        }
+        if canon && canonical.is_none() {
+            *canonical = el.attr("href").map(|h| h.trim().to_string());
+        }
+    }
+
+    /// The publication date (and author) of the first JSON-LD block that parses.
+    fn add_linked_data(
+        &mut self,
+        el: &Element,
+        node: ego_tree::NodeRef<'_, Node>,
+        author: &mut Option<String>,
+    ) {
+        let ld = el
+            .attr("type")
+            .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"));
+        if !ld {
+            return;
+        }
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&node_text(node)) {
+            self.ld_published =
+                json_find_str(&v, "datePublished").and_then(|s| normalise_date_value(&s));
+            if author.is_none() {
+                *author = json_author(&v);
+            }
+        }
+    }
+
+    /// Derives the page's URL, image, author and source once every element has been seen.
+    fn finish(&mut self, canonical: Option<String>, ld_author: Option<String>) {
+        self.url = self
             .meta(&["og:url"])
             .filter(|u| !u.is_empty())
             .or(canonical.filter(|u| !u.is_empty()));
-        if let Some(url) = &info.url {
-            info.own_urls.insert(0, url.clone());
+        if let Some(url) = &self.url {
+            self.own_urls.insert(0, url.clone());
         }
         // "format=html5;url=https://m.site.com/…": the mobile version of this page.
-        let mobile: Vec<String> = info
+        let mobile: Vec<String> = self
             .metas
             .iter()
             .filter(|(k, _)| k == "mobile-agent")
             .filter_map(|(_, v)| v.split_once("url=").map(|(_, u)| u.trim().to_string()))
             .collect();
-        info.own_urls.extend(mobile);
-        info.image = info.meta(&["og:image"]).filter(|u| !u.is_empty());
-        info.author = info
+        self.own_urls.extend(mobile);
+        self.image = self.meta(&["og:image"]).filter(|u| !u.is_empty());
+        self.author = self
             .meta(&["author", "article:author"])
             .or(ld_author)
             .and_then(|a| clean_person(&a));
-        info.source = info.meta(&["source"]).and_then(|s| {
+        self.source = self.meta(&["source"]).and_then(|s| {
             let s = s.trim_start_matches("来源：").trim_start_matches("来源:");
             first_token(s)
         });
-        info
     }
 
     /// First non-empty content of any of `keys`, in the order of `keys`.
@@ -425,6 +430,16 @@ fn after_label(text: &str, labels: &[&str]) -> Option<String> {
 
 fn labelled_value(segments: &[&Segment], labels: &[&str]) -> Option<String> {
     segments.iter().find_map(|s| after_label(&s.text, labels))
+}
+
+/// The text of a `<title>` outside any inline SVG (whose titles name pictures), if not empty.
+fn document_title(node: ego_tree::NodeRef<'_, Node>) -> Option<String> {
+    let in_svg = node
+        .ancestors()
+        .take(64)
+        .any(|a| a.value().as_element().is_some_and(|e| e.name() == "svg"));
+    let t = node_text(node);
+    (!in_svg && !t.is_empty()).then_some(t)
 }
 
 // ---------------------------------------------------------------------------
@@ -1256,6 +1271,32 @@ fn choose_body<'a>(
     walk: &Walk,
     headline: Option<(usize, usize)>,
 ) -> Option<ElementRef<'a>> {
+    let mut best: Option<(f64, NodeId)> = None;
+    for (id, content) in paragraph_credits(doc, walk) {
+        let Some(score) = container_score(doc, walk, headline, id, content) else {
+            continue;
+        };
+        // Ties go to the earlier node so the result never depends on
+        // hash-map iteration order.
+        let better = best.is_none_or(|(b, bid)| score > b || (score == b && id < bid));
+        if better {
+            best = Some((score, id));
+        }
+    }
+    let chosen = best
+        .and_then(|(_, id)| doc.tree.get(id))
+        .and_then(ElementRef::wrap);
+    chosen.or_else(|| {
+        doc.tree
+            .nodes()
+            .filter_map(ElementRef::wrap)
+            .find(|e| e.value().name() == "body")
+    })
+}
+
+/// What the paragraphs credit each container with: their own block (or a paragraph's
+/// parent) fully, the next two ancestors a half and a sixth. Site notices count against.
+fn paragraph_credits(doc: &Html, walk: &Walk) -> HashMap<NodeId, f64> {
     let mut scores: HashMap<NodeId, f64> = HashMap::new();
     for seg in &walk.segments {
         if seg.in_heading {
@@ -1276,12 +1317,11 @@ fn choose_body<'a>(
             .value()
             .as_element()
             .is_some_and(|e| is_paragraph_like(e.name()));
-        let first = if paragraph {
+        let mut cur = if paragraph {
             block.parent()
         } else {
             Some(block)
         };
-        let mut cur = first;
         for weight in [1.0, 0.5, 1.0 / 6.0] {
             let Some(n) = cur else { break };
             if n.value().is_element() {
@@ -1290,51 +1330,41 @@ fn choose_body<'a>(
             cur = n.parent();
         }
     }
-    let mut best: Option<(f64, NodeId)> = None;
-    for (&id, &content) in &scores {
-        let Some(node) = doc.tree.get(id) else {
-            continue;
-        };
-        let Some(el) = node.value().as_element() else {
-            continue;
-        };
-        if matches!(el.name(), "html" | "body") {
-            continue;
-        }
-        let (text, links, start) = walk.totals(id);
-        let density = if text == 0 {
-            1.0
-        } else {
-            links as f64 / text as f64
-        };
-        let mut adjust = class_weight(el);
-        if node.parent().is_some_and(|p| in_negative_area(p, true)) {
-            adjust -= 25.0;
-        }
-        // The article text follows its headline closely.
-        if let Some((_, h_end)) = headline
-            && start + 20 >= h_end
-            && start < h_end + 600
-        {
-            adjust += 10.0;
-        }
-        let score = (content + adjust) * (1.0 - density);
-        // Ties go to the earlier node so the result never depends on
-        // hash-map iteration order.
-        let better = best.is_none_or(|(b, bid)| score > b || (score == b && id < bid));
-        if better {
-            best = Some((score, id));
-        }
+    scores
+}
+
+/// A container's credit adjusted by class/tag hints, chrome around it and nearness to the
+/// headline, scaled down by its share of link text; `None` for `html`, `body` and non-elements.
+fn container_score(
+    doc: &Html,
+    walk: &Walk,
+    headline: Option<(usize, usize)>,
+    id: NodeId,
+    content: f64,
+) -> Option<f64> {
+    let node = doc.tree.get(id)?;
+    let el = node.value().as_element()?;
+    if matches!(el.name(), "html" | "body") {
+        return None;
     }
-    let chosen = best
-        .and_then(|(_, id)| doc.tree.get(id))
-        .and_then(ElementRef::wrap);
-    chosen.or_else(|| {
-        doc.tree
-            .nodes()
-            .filter_map(ElementRef::wrap)
-            .find(|e| e.value().name() == "body")
-    })
+    let (text, links, start) = walk.totals(id);
+    let density = if text == 0 {
+        1.0
+    } else {
+        links as f64 / text as f64
+    };
+    let mut adjust = class_weight(el);
+    if node.parent().is_some_and(|p| in_negative_area(p, true)) {
+        adjust -= 25.0;
+    }
+    // The article text follows its headline closely.
+    if let Some((_, h_end)) = headline
+        && start + 20 >= h_end
+        && start < h_end + 600
+    {
+        adjust += 10.0;
+    }
+    Some((content + adjust) * (1.0 - density))
 }
 
 #[cfg(test)]
