@@ -807,6 +807,45 @@ fn digits(c: &[char], i: usize, min: usize, max: usize) -> Option<(u32, usize)> 
 /// Recognises `YYYY-MM-DD[ HH:MM[:SS]][zone]` (also `/` and `.` separated)
 /// and `YYYY年M月D日[ HH:MM[:SS]]`, returning the normalised text.
 fn parse_date_at(c: &[char], i: usize) -> Option<DateHit> {
+    let (year, month, day, date_end) = parse_day_at(c, i)?;
+    let mut value = format!("{year:04}-{month:02}-{day:02}");
+    let glued = c.get(date_end).is_some_and(char::is_ascii_digit);
+    // Optional time, separated by 'T', a little white space, or nothing.
+    let mut k = date_end;
+    if c.get(k) == Some(&'T') {
+        k += 1;
+    } else {
+        let mut n = 0;
+        while n < 3 && c.get(k).is_some_and(|ch| ch.is_whitespace()) {
+            k += 1;
+            n += 1;
+        }
+    }
+    let Some((h, m, s, zone, end)) = parse_time(c, k) else {
+        // `2021-11-3012` is a longer number, not a date.
+        return (!glued).then_some(DateHit {
+            start: i,
+            end: date_end,
+            value,
+            has_time: false,
+        });
+    };
+    match (s, zone) {
+        (s, Some(z)) => value.push_str(&format!("T{h:02}:{m:02}:{:02}{z}", s.unwrap_or(0))),
+        (Some(s), None) => value.push_str(&format!(" {h:02}:{m:02}:{s:02}")),
+        (None, None) => value.push_str(&format!(" {h:02}:{m:02}")),
+    }
+    Some(DateHit {
+        start: i,
+        end,
+        value,
+        has_time: true,
+    })
+}
+
+/// The calendar day written at `i` (year, month, day, end), with one separator throughout
+/// or `年月日`; a year glued to a digit before it is part of a longer number.
+fn parse_day_at(c: &[char], i: usize) -> Option<(u32, u32, u32, usize)> {
     if i > 0 && c.get(i - 1).is_some_and(char::is_ascii_digit) {
         return None;
     }
@@ -842,47 +881,8 @@ fn parse_date_at(c: &[char], i: usize) -> Option<DateHit> {
             j = k + 1;
         }
     }
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return None;
-    }
-    let mut value = format!("{year:04}-{month:02}-{day:02}");
-    let date_end = j;
-    let glued = c.get(j).is_some_and(char::is_ascii_digit);
-
-    // Optional time, separated by 'T', a little white space, or nothing.
-    let mut k = j;
-    if c.get(k) == Some(&'T') {
-        k += 1;
-    } else {
-        let mut n = 0;
-        while n < 3 && c.get(k).is_some_and(|ch| ch.is_whitespace()) {
-            k += 1;
-            n += 1;
-        }
-    }
-    let time = parse_time(c, k);
-    let Some((h, m, s, zone, end)) = time else {
-        if glued {
-            return None;
-        }
-        return Some(DateHit {
-            start: i,
-            end: date_end,
-            value,
-            has_time: false,
-        });
-    };
-    match (s, zone) {
-        (s, Some(z)) => value.push_str(&format!("T{h:02}:{m:02}:{:02}{z}", s.unwrap_or(0))),
-        (Some(s), None) => value.push_str(&format!(" {h:02}:{m:02}:{s:02}")),
-        (None, None) => value.push_str(&format!(" {h:02}:{m:02}")),
-    }
-    Some(DateHit {
-        start: i,
-        end,
-        value,
-        has_time: true,
-    })
+    let valid = (1..=12).contains(&month) && (1..=31).contains(&day);
+    valid.then_some((year, month, day, j))
 }
 
 type Time = (u32, u32, Option<u32>, Option<String>, usize);
