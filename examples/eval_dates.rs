@@ -12,6 +12,7 @@ mod support;
 
 use std::collections::BTreeMap;
 
+use newsidx::ingest::article::Article;
 use support::Counts;
 
 type Key = (String, String, String);
@@ -27,24 +28,37 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let mut total = Counts::default();
-    let mut per_granularity: BTreeMap<String, Counts> = BTreeMap::new();
-    let mut published_differs = Vec::new();
+    let mut tally = Tally {
+        verbose,
+        ..Tally::default()
+    };
     for record in &gold {
         let file = record["file"].as_str().unwrap_or_default();
-        let article = match support::parse(&shared.join(file)) {
-            Ok(a) => a,
-            Err(e) => {
-                eprintln!("eval_dates: {e}");
-                continue;
-            }
-        };
+        match support::parse(&shared.join(file)) {
+            Ok(article) => tally.score(file, record, &article),
+            Err(e) => eprintln!("eval_dates: {e}"),
+        }
+    }
+    println!("date mentions vs gold: {} documents", gold.len());
+    tally.print();
+}
+
+#[derive(Default)]
+struct Tally {
+    verbose: bool,
+    total: Counts,
+    per_granularity: BTreeMap<String, Counts>,
+    published_differs: Vec<String>,
+}
+
+impl Tally {
+    /// Matches one article's mentions against its gold record, each gold key at most once.
+    fn score(&mut self, file: &str, record: &serde_json::Value, article: &Article) {
         let ours = article.document.published.map(|d| d.to_rfc3339());
         if ours.as_deref() != record["published"].as_str() {
-            published_differs.push(format!(
-                "{file}: ours {ours:?}, gold {}",
-                record["published"]
-            ));
+            let gold = &record["published"];
+            self.published_differs
+                .push(format!("{file}: ours {ours:?}, gold {gold}"));
         }
         let mut want: Vec<(Key, String)> = record["dates"]
             .as_array()
@@ -55,59 +69,65 @@ fn main() {
                 ((s("value"), s("end_value"), s("granularity")), s("text"))
             })
             .collect();
-        let mut false_positives = Vec::new();
+        let mut extras = Vec::new();
         for found in &article.analysis.dates {
             let m = &found.mention;
-            let granularity = match serde_json::to_value(m.granularity)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default()
-            {
-                g if g == "hour" || g == "minute" => "day".to_string(),
-                g => g,
-            };
+            let granularity = compared_granularity(m.granularity);
             let key = (
                 m.value.to_string(),
                 m.end_value.to_string(),
                 granularity.clone(),
             );
-            let entry = per_granularity.entry(granularity).or_default();
+            let entry = self.per_granularity.entry(granularity).or_default();
             if let Some(i) = want.iter().position(|(k, _)| *k == key) {
                 want.remove(i);
                 entry.tp += 1;
-                total.tp += 1;
+                self.total.tp += 1;
             } else {
                 entry.fp += 1;
-                total.fp += 1;
-                false_positives.push(format!("{} -> {:?}", m.text, key));
+                self.total.fp += 1;
+                extras.push(format!("{file}: EXTRA  {} -> {key:?}", m.text));
             }
         }
         for ((value, end, granularity), text) in &want {
-            per_granularity.entry(granularity.clone()).or_default().fn_ += 1;
-            total.fn_ += 1;
-            if verbose {
+            self.per_granularity
+                .entry(granularity.clone())
+                .or_default()
+                .fn_ += 1;
+            self.total.fn_ += 1;
+            if self.verbose {
                 println!("{file}: MISSED {text} -> ({value}, {end}, {granularity})");
             }
         }
-        if verbose {
-            for fp in false_positives {
-                println!("{file}: EXTRA  {fp}");
+        if self.verbose {
+            extras.iter().for_each(|line| println!("{line}"));
+        }
+    }
+
+    fn print(&self) {
+        println!("{}", support::HEADER);
+        for (granularity, counts) in &self.per_granularity {
+            println!("{}", counts.row(granularity));
+        }
+        println!("{}", self.total.row("ALL (micro)"));
+        if !self.published_differs.is_empty() {
+            let n = self.published_differs.len();
+            println!("publication date differs from gold in {n} document(s):");
+            for line in &self.published_differs {
+                println!("  {line}");
             }
         }
     }
-    println!("date mentions vs gold: {} documents", gold.len());
-    println!("{}", support::HEADER);
-    for (granularity, counts) in &per_granularity {
-        println!("{}", counts.row(granularity));
-    }
-    println!("{}", total.row("ALL (micro)"));
-    if !published_differs.is_empty() {
-        println!(
-            "publication date differs from gold in {} document(s):",
-            published_differs.len()
-        );
-        for line in &published_differs {
-            println!("  {line}");
-        }
+}
+
+/// Our granularity as the guideline names it: a time of day resolves to its day.
+fn compared_granularity(g: impl serde::Serialize) -> String {
+    let name = serde_json::to_value(g)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    match name.as_str() {
+        "hour" | "minute" => "day".to_string(),
+        _ => name,
     }
 }
