@@ -19,7 +19,8 @@ use crate::analyse::text::{BIGRAM_TOKENIZER, JIEBA_TOKENIZER};
 /// offset without reading stored fields.
 /// 8: the bigram fields keep a character alone only where its CJK run ends (a single-character
 /// query matches it as a prefix of pairs), which halves their postings.
-pub const FORMAT_VERSION: u32 = 8;
+/// 9: 32-bit `dup_band` keys (`analyse::neardup::Signature::bands`), half the band field.
+pub const FORMAT_VERSION: u32 = 9;
 
 /// Handles to every field, resolved once.
 #[derive(Debug, Clone, Copy)]
