@@ -934,69 +934,83 @@ impl Row {
 /// Open-addressing table from feature hash to weights (linear probing, load at most 1/2).
 ///
 /// Most lookups are for features the model does not know, and each walks the probe run from
-/// its home slot to the next empty one; a hit then needs the feature's weights. Nine rows in
-/// ten have at most three non-zero weights (a character n-gram says something about a few
-/// labels only), so a slot is the key and, in one more word, those weights themselves: one
-/// cache line answers the lookup. Only the other rows live apart, in `wide`.
+/// its home slot to the next empty one; a hit then needs the feature's weights. Most rows
+/// have at most two non-zero weights (a character n-gram says something about a few labels
+/// only), so a slot is one word: the key's 32 bits and, inline, those two weights. Eight
+/// slots share a cache line, and the whole table stays a few megabytes. Only the other rows
+/// live apart, in `wide`.
 struct Table {
     slots: Vec<Slot>,
     wide: Vec<Row>,
     len: usize,
 }
 
-/// A feature hash (0 = empty) and its weights (`Table::pack`).
+/// A feature's short key in the high 32 bits (0 = empty), its weights (`Table::pack`) in the
+/// low 32.
 #[derive(Clone, Copy)]
-#[repr(C, align(16))]
-struct Slot {
-    key: u64,
-    val: u64,
+struct Slot(u64);
+
+impl Slot {
+    #[inline]
+    fn key(self) -> u32 {
+        (self.0 >> 32) as u32
+    }
+
+    #[inline]
+    fn val(self) -> u32 {
+        self.0 as u32
+    }
 }
 
-/// A feature hash cut to its high 32 bits (the low bit set, so it is never 0, the empty
-/// slot): what the table and the model file keep. A few hundred thousand features in 2^32
-/// values: an unknown feature takes a known one's weights about once in 10^4 lookups, and
-/// the model file stores each key in about two bytes.
+/// A feature hash cut to its high 32 bits (never 0, the empty slot): what the table and the
+/// model file keep. A few hundred thousand features in 2^32 values: an unknown feature takes
+/// a known one's weights about once in 20,000 lookups, and the model file stores each key in
+/// about two bytes.
 #[inline]
-fn short_key(f: u64) -> u64 {
-    (f & !0xffff_ffff) | 1
+fn short_key(f: u64) -> u32 {
+    ((f >> 32) as u32).max(1)
 }
 
-/// `Slot::val` with this bit set: the low 32 bits index `Table::wide`.
-const WIDE: u64 = 1 << 63;
-/// A packed weight: label in the low 4 bits (15 = none), the weight in the 16 above.
-const PACKED_BITS: u32 = 20;
-const NO_LABEL: u64 = 15;
+/// A packed weight: label in the low 4 bits, the weight (12 bits, signed) above; two a slot.
+const PACKED_BITS: u32 = 16;
+/// The label of an unused packed weight.
+const NO_LABEL: u32 = 15;
+/// The label of the first packed weight that says: the bits above it index `Table::wide`.
+const WIDE_LABEL: u32 = 14;
+/// The weights a packed field holds.
+const PACKED_RANGE: std::ops::RangeInclusive<i16> = -2048..=2047;
 
 impl Table {
     fn with_rows(rows: &[(u64, [i16; LABELS])]) -> Self {
         let cap = (rows.len() * 2).max(16);
         let mut t = Table {
-            slots: vec![Slot { key: 0, val: 0 }; cap],
+            slots: vec![Slot(0); cap],
             wide: Vec::new(),
             len: 0,
         };
         for (k, w) in rows {
-            t.insert(*k, w);
+            t.insert(short_key(*k), w);
         }
         t
     }
 
-    /// Up to three non-zero weights packed in a word, or the index of a new `wide` row.
-    fn pack(&mut self, w: &[i16; LABELS]) -> u64 {
+    /// Up to two non-zero weights that fit 12 bits packed in 32 bits, or the index of a new
+    /// `wide` row.
+    fn pack(&mut self, w: &[i16; LABELS]) -> u32 {
         let nonzero: Vec<(usize, i16)> = w
             .iter()
             .enumerate()
             .filter(|(_, x)| **x != 0)
             .map(|(l, x)| (l, *x))
             .collect();
-        if nonzero.len() > 3 {
+        if nonzero.len() > 2 || nonzero.iter().any(|(_, x)| !PACKED_RANGE.contains(x)) {
             self.wide.push(Row::new(w));
-            return WIDE | (self.wide.len() - 1) as u64;
+            return WIDE_LABEL | ((self.wide.len() - 1) as u32) << 4;
         }
-        let mut val = 0u64;
-        for k in 0..3 {
+        let mut val = 0u32;
+        for k in 0..2 {
             let field = match nonzero.get(k) {
-                Some(&(l, x)) => l as u64 | u64::from(x as u16) << 4,
+                Some(&(l, x)) => l as u32 | (u32::from(x as u16) << 4) & 0xfff0,
                 None => NO_LABEL,
             };
             val |= field << (PACKED_BITS * k as u32);
@@ -1006,24 +1020,25 @@ impl Table {
 
     /// Adds the weights `val` stands for to `sum` (lanes past `LABELS` take the padding).
     #[inline]
-    fn add(&self, val: u64, sum: &mut [i32; 16]) {
-        if val & WIDE != 0 {
-            if let Some(row) = self.wide.get((val & 0xffff_ffff) as usize) {
+    fn add(&self, val: u32, sum: &mut [i32; 16]) {
+        if val & 0xf == WIDE_LABEL {
+            if let Some(row) = self.wide.get((val >> 4) as usize) {
                 for (s, w) in sum.iter_mut().zip(&row.0) {
                     *s += i32::from(*w);
                 }
             }
             return;
         }
-        for k in 0..3 {
-            let field = val >> (PACKED_BITS * k);
-            let label = (field & 0xf) as usize;
-            sum[label] += i32::from((field >> 4) as u16 as i16);
+        for k in 0..2 {
+            let field = (val >> (PACKED_BITS * k)) as u16;
+            let label = usize::from(field & 0xf);
+            // the weight's 12 bits sign-extended
+            sum[label] += i32::from((field as i16) >> 4);
         }
     }
 
     /// The weights `val` stands for.
-    fn unpack(&self, val: u64) -> [i16; LABELS] {
+    fn unpack(&self, val: u32) -> [i16; LABELS] {
         let mut sum = [0i32; 16];
         self.add(val, &mut sum);
         let mut w = [0i16; LABELS];
@@ -1034,8 +1049,8 @@ impl Table {
     }
 
     #[inline]
-    fn home(&self, key: u64) -> usize {
-        ((u128::from(key) * self.slots.len() as u128) >> 64) as usize
+    fn home(&self, key: u32) -> usize {
+        ((u64::from(key) * self.slots.len() as u64) >> 32) as usize
     }
 
     #[inline]
@@ -1044,22 +1059,21 @@ impl Table {
     }
 
     /// Adds `w` to the weights of `key` (features whose short keys collide share a row).
-    fn insert(&mut self, key: u64, w: &[i16; LABELS]) {
-        let key = short_key(key);
+    fn insert(&mut self, key: u32, w: &[i16; LABELS]) {
         let mut i = self.home(key);
-        while self.slots[i].key != 0 && self.slots[i].key != key {
+        while self.slots[i].key() != 0 && self.slots[i].key() != key {
             i = self.next(i);
         }
         let mut sum = *w;
-        if self.slots[i].key == 0 {
+        if self.slots[i].key() == 0 {
             self.len += 1;
         } else {
-            for (s, old) in sum.iter_mut().zip(self.unpack(self.slots[i].val)) {
+            for (s, old) in sum.iter_mut().zip(self.unpack(self.slots[i].val())) {
                 *s = s.saturating_add(old);
             }
         }
         let val = self.pack(&sum);
-        self.slots[i] = Slot { key, val };
+        self.slots[i] = Slot(u64::from(key) << 32 | u64::from(val));
     }
 
     /// The slot a lookup of `key` reads first: what to prefetch ahead of `get`.
@@ -1070,24 +1084,27 @@ impl Table {
 
     /// The packed weights of `key`, if the table has it.
     #[inline]
-    fn get(&self, key: u64) -> Option<u64> {
+    fn get(&self, key: u64) -> Option<u32> {
         let key = short_key(key);
         let mut i = self.home(key);
         loop {
-            match self.slots[i] {
-                Slot { key: k, val } if k == key => return Some(val),
-                Slot { key: 0, .. } => return None,
-                _ => i = self.next(i),
+            let slot = self.slots[i];
+            if slot.key() == key {
+                return Some(slot.val());
             }
+            if slot.key() == 0 {
+                return None;
+            }
+            i = self.next(i);
         }
     }
 
-    /// Every stored feature with its weights.
+    /// Every stored feature (its short key in the high 32 bits) with its weights.
     fn iter(&self) -> impl Iterator<Item = (u64, [i16; LABELS])> + '_ {
         self.slots
             .iter()
-            .filter(|s| s.key != 0)
-            .map(|s| (s.key, self.unpack(s.val)))
+            .filter(|s| s.key() != 0)
+            .map(|s| (u64::from(s.key()) << 32, self.unpack(s.val())))
     }
 }
 
@@ -1426,15 +1443,22 @@ mod tests {
 
     #[test]
     fn rows_of_every_width_survive_packing_and_the_model_file() {
-        // up to three weights sit in the slot, more in a wide row; the extremes of i16 too
-        // keys as the table keeps them (`short_key`): far apart, to check the delta coding
+        // up to two 12-bit weights sit in the slot, the other rows in a wide row; the extremes
+        // of both. Keys as the table keeps them (`short_key`), far apart for the delta coding.
         let mut rows: Vec<(u64, [i16; LABELS])> = (0..=LABELS)
-            .map(|k| (((100 + 1000 * k as u64) << 32) | 1, row_of_width(k)))
+            .map(|k| ((100 + 1000 * k as u64) << 32, row_of_width(k)))
             .collect();
         let mut extremes = [0i16; LABELS];
         extremes[0] = i16::MIN;
         extremes[12] = i16::MAX;
-        rows.push(((u64::from(u32::MAX) << 32) | 1, extremes));
+        rows.push((u64::from(u32::MAX) << 32, extremes));
+        let mut packed_edges = [0i16; LABELS];
+        packed_edges[3] = 2047;
+        packed_edges[12] = -2048;
+        rows.push((5 << 32, packed_edges));
+        let mut just_wide = [0i16; LABELS];
+        just_wide[0] = 2048;
+        rows.push((6 << 32, just_wide));
         rows.retain(|r| r.1.iter().any(|w| *w != 0));
         let model = Model::from_parts(rows.clone(), [[0; LABELS]; LABELS]);
         let mut back: Vec<(u64, [i16; LABELS])> = model.table.iter().collect();
