@@ -12,7 +12,7 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use std::collections::HashMap;
 
-use super::model::{Kind, Span};
+use super::model::{Kind, Span, get_varint, put_varint};
 
 /// Fewest sentences that must name a name (others than the one trained on) for it to count.
 const MIN_NAMED: u16 = 2;
@@ -178,16 +178,20 @@ impl Lexicon {
         out
     }
 
-    /// The lexicon section of a model file: count, then per name its UTF-8 length (u16), bytes
-    /// and the six counts (u16 each), little endian.
+    /// The lexicon section of a model file: count, then per name its UTF-8 length, bytes and
+    /// the six counts, all numbers LEB128 varints. Only names some kind names at least
+    /// `MIN_NAMED` times are written: the others never give a feature outside training.
     pub fn write(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&(self.names.len() as u64).to_le_bytes());
-        for (name, counts) in self.names.iter().zip(&self.counts) {
-            out.extend_from_slice(&(name.len() as u16).to_le_bytes());
-            out.extend_from_slice(name.as_bytes());
-            for (named, seen) in counts {
-                out.extend_from_slice(&named.to_le_bytes());
-                out.extend_from_slice(&seen.to_le_bytes());
+        let usable: Vec<usize> = (0..self.names.len())
+            .filter(|&i| self.counts[i].iter().any(|(named, _)| *named >= MIN_NAMED))
+            .collect();
+        put_varint(out, usable.len() as u64);
+        for i in usable {
+            put_varint(out, self.names[i].len() as u64);
+            out.extend_from_slice(self.names[i].as_bytes());
+            for (named, seen) in self.counts[i] {
+                put_varint(out, u64::from(named));
+                put_varint(out, u64::from(seen));
             }
         }
     }
@@ -195,28 +199,24 @@ impl Lexicon {
     /// Reads what `write` wrote from `bytes`; `None` if it is cut short or not UTF-8.
     pub fn read(bytes: &[u8]) -> Option<Lexicon> {
         let mut at = 0usize;
-        let mut take = |n: usize| -> Option<&[u8]> {
-            let s = bytes.get(at..at.checked_add(n)?)?;
-            at += n;
-            Some(s)
-        };
-        let count = u64::from_le_bytes(take(8)?.try_into().ok()?) as usize;
-        let mut names = Vec::with_capacity(count.min(bytes.len() / 14));
+        let count = get_varint(bytes, &mut at)? as usize;
+        let mut names = Vec::with_capacity(count.min(bytes.len() / 9));
         let mut counts = Vec::with_capacity(names.capacity());
+        let small = |v: u64| u16::try_from(v).ok();
         for _ in 0..count {
-            let len = u16::from_le_bytes(take(2)?.try_into().ok()?);
-            let name = std::str::from_utf8(take(usize::from(len))?)
-                .ok()?
-                .to_string();
+            let len = get_varint(bytes, &mut at)? as usize;
+            let text = bytes.get(at..at.checked_add(len)?)?;
+            at += len;
+            let name = std::str::from_utf8(text).ok()?.to_string();
             let mut c: Counts = [(0, 0); 3];
             for (named, seen) in c.iter_mut() {
-                *named = u16::from_le_bytes(take(2)?.try_into().ok()?);
-                *seen = u16::from_le_bytes(take(2)?.try_into().ok()?);
+                *named = small(get_varint(bytes, &mut at)?)?;
+                *seen = small(get_varint(bytes, &mut at)?)?;
             }
             names.push(name);
             counts.push(c);
         }
-        Some(Lexicon::from_entries(names, counts))
+        (at == bytes.len()).then(|| Lexicon::from_entries(names, counts))
     }
 }
 
@@ -288,8 +288,9 @@ mod tests {
         assert_eq!(own[0], [21, 0, 0]);
         let mut bytes = Vec::new();
         lex.write(&mut bytes);
-        let back = Lexicon::read(&bytes).map(|l| l.codes(&chars("见张小明李四")));
-        assert_eq!(back, Some(named.to_vec()));
+        // the file keeps only the name that can give a feature: 张小明
+        let back = Lexicon::read(&bytes).map(|l| (l.len(), l.codes(&chars("见张小明李四"))));
+        assert_eq!(back, Some((1, named.to_vec())));
         assert!(Lexicon::read(&bytes[..bytes.len() - 1]).is_none());
     }
 }

@@ -898,7 +898,8 @@ pub enum ModelError {
     FeatureMismatch { file: u64, code: u64 },
 }
 
-const MAGIC: &[u8; 8] = b"NXNER\x00\x02\x00";
+/// Version 3: 32-bit keys as varint deltas, the lexicon's usable names only.
+const MAGIC: &[u8; 8] = b"NXNER\x00\x03\x00";
 
 /// Asks the processor to bring `x`'s cache line in, without waiting for it.
 #[inline]
@@ -933,60 +934,83 @@ impl Row {
 /// Open-addressing table from feature hash to weights (linear probing, load at most 1/2).
 ///
 /// Most lookups are for features the model does not know, and each walks the probe run from
-/// its home slot to the next empty one; a hit then needs the feature's weights. Nine rows in
-/// ten have at most three non-zero weights (a character n-gram says something about a few
-/// labels only), so a slot is the key and, in one more word, those weights themselves: one
-/// cache line answers the lookup. Only the other rows live apart, in `wide`.
+/// its home slot to the next empty one; a hit then needs the feature's weights. Most rows
+/// have at most two non-zero weights (a character n-gram says something about a few labels
+/// only), so a slot is one word: the key's 32 bits and, inline, those two weights. Eight
+/// slots share a cache line, and the whole table stays a few megabytes. Only the other rows
+/// live apart, in `wide`.
 struct Table {
     slots: Vec<Slot>,
     wide: Vec<Row>,
     len: usize,
 }
 
-/// A feature hash (0 = empty) and its weights (`Table::pack`).
+/// A feature's short key in the high 32 bits (0 = empty), its weights (`Table::pack`) in the
+/// low 32.
 #[derive(Clone, Copy)]
-#[repr(C, align(16))]
-struct Slot {
-    key: u64,
-    val: u64,
+struct Slot(u64);
+
+impl Slot {
+    #[inline]
+    fn key(self) -> u32 {
+        (self.0 >> 32) as u32
+    }
+
+    #[inline]
+    fn val(self) -> u32 {
+        self.0 as u32
+    }
 }
 
-/// `Slot::val` with this bit set: the low 32 bits index `Table::wide`.
-const WIDE: u64 = 1 << 63;
-/// A packed weight: label in the low 4 bits (15 = none), the weight in the 16 above.
-const PACKED_BITS: u32 = 20;
-const NO_LABEL: u64 = 15;
+/// A feature hash cut to its high 32 bits (never 0, the empty slot): what the table and the
+/// model file keep. A few hundred thousand features in 2^32 values: an unknown feature takes
+/// a known one's weights about once in 20,000 lookups, and the model file stores each key in
+/// about two bytes.
+#[inline]
+fn short_key(f: u64) -> u32 {
+    ((f >> 32) as u32).max(1)
+}
+
+/// A packed weight: label in the low 4 bits, the weight (12 bits, signed) above; two a slot.
+const PACKED_BITS: u32 = 16;
+/// The label of an unused packed weight.
+const NO_LABEL: u32 = 15;
+/// The label of the first packed weight that says: the bits above it index `Table::wide`.
+const WIDE_LABEL: u32 = 14;
+/// The weights a packed field holds.
+const PACKED_RANGE: std::ops::RangeInclusive<i16> = -2048..=2047;
 
 impl Table {
     fn with_rows(rows: &[(u64, [i16; LABELS])]) -> Self {
         let cap = (rows.len() * 2).max(16);
         let mut t = Table {
-            slots: vec![Slot { key: 0, val: 0 }; cap],
+            slots: vec![Slot(0); cap],
             wide: Vec::new(),
             len: 0,
         };
         for (k, w) in rows {
-            t.insert(*k, w);
+            t.insert(short_key(*k), w);
         }
         t
     }
 
-    /// Up to three non-zero weights packed in a word, or the index of a new `wide` row.
-    fn pack(&mut self, w: &[i16; LABELS]) -> u64 {
+    /// Up to two non-zero weights that fit 12 bits packed in 32 bits, or the index of a new
+    /// `wide` row.
+    fn pack(&mut self, w: &[i16; LABELS]) -> u32 {
         let nonzero: Vec<(usize, i16)> = w
             .iter()
             .enumerate()
             .filter(|(_, x)| **x != 0)
             .map(|(l, x)| (l, *x))
             .collect();
-        if nonzero.len() > 3 {
+        if nonzero.len() > 2 || nonzero.iter().any(|(_, x)| !PACKED_RANGE.contains(x)) {
             self.wide.push(Row::new(w));
-            return WIDE | (self.wide.len() - 1) as u64;
+            return WIDE_LABEL | ((self.wide.len() - 1) as u32) << 4;
         }
-        let mut val = 0u64;
-        for k in 0..3 {
+        let mut val = 0u32;
+        for k in 0..2 {
             let field = match nonzero.get(k) {
-                Some(&(l, x)) => l as u64 | u64::from(x as u16) << 4,
+                Some(&(l, x)) => l as u32 | (u32::from(x as u16) << 4) & 0xfff0,
                 None => NO_LABEL,
             };
             val |= field << (PACKED_BITS * k as u32);
@@ -996,24 +1020,25 @@ impl Table {
 
     /// Adds the weights `val` stands for to `sum` (lanes past `LABELS` take the padding).
     #[inline]
-    fn add(&self, val: u64, sum: &mut [i32; 16]) {
-        if val & WIDE != 0 {
-            if let Some(row) = self.wide.get((val & 0xffff_ffff) as usize) {
+    fn add(&self, val: u32, sum: &mut [i32; 16]) {
+        if val & 0xf == WIDE_LABEL {
+            if let Some(row) = self.wide.get((val >> 4) as usize) {
                 for (s, w) in sum.iter_mut().zip(&row.0) {
                     *s += i32::from(*w);
                 }
             }
             return;
         }
-        for k in 0..3 {
-            let field = val >> (PACKED_BITS * k);
-            let label = (field & 0xf) as usize;
-            sum[label] += i32::from((field >> 4) as u16 as i16);
+        for k in 0..2 {
+            let field = (val >> (PACKED_BITS * k)) as u16;
+            let label = usize::from(field & 0xf);
+            // the weight's 12 bits sign-extended
+            sum[label] += i32::from((field as i16) >> 4);
         }
     }
 
     /// The weights `val` stands for.
-    fn unpack(&self, val: u64) -> [i16; LABELS] {
+    fn unpack(&self, val: u32) -> [i16; LABELS] {
         let mut sum = [0i32; 16];
         self.add(val, &mut sum);
         let mut w = [0i16; LABELS];
@@ -1024,8 +1049,8 @@ impl Table {
     }
 
     #[inline]
-    fn home(&self, key: u64) -> usize {
-        ((u128::from(key) * self.slots.len() as u128) >> 64) as usize
+    fn home(&self, key: u32) -> usize {
+        ((u64::from(key) * self.slots.len() as u64) >> 32) as usize
     }
 
     #[inline]
@@ -1033,45 +1058,53 @@ impl Table {
         if i + 1 == self.slots.len() { 0 } else { i + 1 }
     }
 
-    fn insert(&mut self, key: u64, w: &[i16; LABELS]) {
-        let key = key.max(1);
+    /// Adds `w` to the weights of `key` (features whose short keys collide share a row).
+    fn insert(&mut self, key: u32, w: &[i16; LABELS]) {
         let mut i = self.home(key);
-        while self.slots[i].key != 0 && self.slots[i].key != key {
+        while self.slots[i].key() != 0 && self.slots[i].key() != key {
             i = self.next(i);
         }
-        if self.slots[i].key == 0 {
+        let mut sum = *w;
+        if self.slots[i].key() == 0 {
             self.len += 1;
+        } else {
+            for (s, old) in sum.iter_mut().zip(self.unpack(self.slots[i].val())) {
+                *s = s.saturating_add(old);
+            }
         }
-        let val = self.pack(w);
-        self.slots[i] = Slot { key, val };
+        let val = self.pack(&sum);
+        self.slots[i] = Slot(u64::from(key) << 32 | u64::from(val));
     }
 
     /// The slot a lookup of `key` reads first: what to prefetch ahead of `get`.
     #[inline]
     fn home_slot(&self, key: u64) -> &Slot {
-        &self.slots[self.home(key.max(1))]
+        &self.slots[self.home(short_key(key))]
     }
 
     /// The packed weights of `key`, if the table has it.
     #[inline]
-    fn get(&self, key: u64) -> Option<u64> {
-        let key = key.max(1);
+    fn get(&self, key: u64) -> Option<u32> {
+        let key = short_key(key);
         let mut i = self.home(key);
         loop {
-            match self.slots[i] {
-                Slot { key: k, val } if k == key => return Some(val),
-                Slot { key: 0, .. } => return None,
-                _ => i = self.next(i),
+            let slot = self.slots[i];
+            if slot.key() == key {
+                return Some(slot.val());
             }
+            if slot.key() == 0 {
+                return None;
+            }
+            i = self.next(i);
         }
     }
 
-    /// Every stored feature with its weights.
+    /// Every stored feature (its short key in the high 32 bits) with its weights.
     fn iter(&self) -> impl Iterator<Item = (u64, [i16; LABELS])> + '_ {
         self.slots
             .iter()
-            .filter(|s| s.key != 0)
-            .map(|s| (s.key, self.unpack(s.val)))
+            .filter(|s| s.key() != 0)
+            .map(|s| (u64::from(s.key()) << 32, self.unpack(s.val())))
     }
 }
 
@@ -1169,13 +1202,15 @@ impl Model {
         labels_to_spans(&viterbi(&self.emissions(p, &lex), &self.trans))
     }
 
-    /// The model file: magic, feature fingerprint, transitions, then rows sorted by feature,
-    /// each `key u64, label mask u16, one i16 per set bit` (little endian), then the lexicon
-    /// (`Lexicon::write`).
+    /// The model file: magic, feature fingerprint, transitions (i32, little endian), the row
+    /// count (u64), then rows sorted by key, each the key's high 32 bits as a varint delta
+    /// from the previous row's and the row's weights (`write_row`), then the lexicon
+    /// (`Lexicon::write`). About five bytes a row, where a plain u64 key, label mask and i16
+    /// weights took fourteen.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut keys: Vec<(u64, [i16; LABELS])> = self.table.iter().collect();
         keys.sort_unstable_by_key(|k| k.0);
-        let mut out = Vec::with_capacity(16 + keys.len() * 16);
+        let mut out = Vec::with_capacity(16 + keys.len() * 8);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&feature_fingerprint().to_le_bytes());
         for row in &self.trans {
@@ -1184,17 +1219,11 @@ impl Model {
             }
         }
         out.extend_from_slice(&(keys.len() as u64).to_le_bytes());
+        let mut last = 0u64;
         for (k, row) in keys {
-            let mask = row
-                .iter()
-                .enumerate()
-                .filter(|(_, w)| **w != 0)
-                .fold(0u16, |m, (l, _)| m | (1 << l));
-            out.extend_from_slice(&k.to_le_bytes());
-            out.extend_from_slice(&mask.to_le_bytes());
-            for w in row.iter().filter(|w| **w != 0) {
-                out.extend_from_slice(&w.to_le_bytes());
-            }
+            put_varint(&mut out, (k >> 32) - last);
+            last = k >> 32;
+            write_row(&mut out, &row);
         }
         self.lexicon.write(&mut out);
         out
@@ -1218,22 +1247,91 @@ impl Model {
             }
         }
         let count = r.u64("row count")? as usize;
-        let mut rows = Vec::with_capacity(count.min(bytes.len() / 12));
+        let mut rows = Vec::with_capacity(count.min(bytes.len() / 5));
+        let mut key = 0u64;
         for _ in 0..count {
-            let key = r.u64("rows")?;
-            let mask = u16::from_le_bytes(r.array("rows")?);
-            let mut row = [0i16; LABELS];
-            for (l, w) in row.iter_mut().enumerate() {
-                if mask & (1 << l) != 0 {
-                    *w = i16::from_le_bytes(r.array("rows")?);
-                }
-            }
-            rows.push((key, row));
+            key = key
+                .checked_add(r.varint("rows")?)
+                .filter(|k| *k <= u64::from(u32::MAX))
+                .ok_or(ModelError::Truncated("rows"))?;
+            let row = read_row(r.b, &mut r.at).ok_or(ModelError::Truncated("rows"))?;
+            rows.push((key << 32, row));
         }
         let rest = r.b.get(r.at..).unwrap_or_default();
         let lexicon = Lexicon::read(rest).ok_or(ModelError::Truncated("lexicon"))?;
         Ok(Model::from_parts(rows, trans).with_lexicon(lexicon))
     }
+}
+
+/// Appends the non-zero weights of `row`: one nibble with their count less one, then one
+/// nibble per weight with its label, packed two a byte (low nibble first, the last byte padded
+/// with 0), then each weight zigzag-coded as a varint.
+fn write_row(out: &mut Vec<u8>, row: &[i16; LABELS]) {
+    let nonzero: Vec<(usize, i16)> = row
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| **w != 0)
+        .map(|(l, w)| (l, *w))
+        .collect();
+    let mut nibbles = vec![nonzero.len().saturating_sub(1) as u8];
+    nibbles.extend(nonzero.iter().map(|(l, _)| *l as u8));
+    for pair in nibbles.chunks(2) {
+        out.push(pair[0] | pair.get(1).map_or(0, |n| n << 4));
+    }
+    for (_, w) in nonzero {
+        put_varint(out, zigzag(w));
+    }
+}
+
+/// Reads a `write_row` row from `b` at `*at`; `None` if cut short or malformed.
+fn read_row(b: &[u8], at: &mut usize) -> Option<[i16; LABELS]> {
+    let first = *b.get(*at)?;
+    let count = usize::from(first & 0xf) + 1;
+    if count > LABELS {
+        return None;
+    }
+    let packed = b.get(*at..*at + (count + 2) / 2)?;
+    *at += packed.len();
+    let nibble = |i: usize| (packed[i / 2] >> (4 * (i % 2))) & 0xf;
+    let mut row = [0i16; LABELS];
+    for i in 1..=count {
+        let w = unzigzag(get_varint(b, at)?)?;
+        *row.get_mut(usize::from(nibble(i)))? = w;
+    }
+    Some(row)
+}
+
+fn zigzag(w: i16) -> u64 {
+    u64::from(((w << 1) ^ (w >> 15)) as u16)
+}
+
+fn unzigzag(v: u64) -> Option<i16> {
+    let v = u16::try_from(v).ok()?;
+    Some(((v >> 1) as i16) ^ -((v & 1) as i16))
+}
+
+/// Appends `v` as LEB128: seven bits a byte, low first, the high bit set on all but the last.
+pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// Reads a `put_varint` number from `b` at `*at`, moving `*at` past it; `None` if cut short
+/// or longer than a u64.
+pub(crate) fn get_varint(b: &[u8], at: &mut usize) -> Option<u64> {
+    let mut v = 0u64;
+    for shift in (0..64).step_by(7) {
+        let byte = *b.get(*at)?;
+        *at += 1;
+        v |= u64::from(byte & 0x7f) << shift;
+        if byte & 0x80 == 0 {
+            return Some(v);
+        }
+    }
+    None
 }
 
 struct Reader<'a> {
@@ -1261,6 +1359,10 @@ impl<'a> Reader<'a> {
 
     fn u64(&mut self, what: &'static str) -> Result<u64, ModelError> {
         Ok(u64::from_le_bytes(self.array(what)?))
+    }
+
+    fn varint(&mut self, what: &'static str) -> Result<u64, ModelError> {
+        get_varint(self.b, &mut self.at).ok_or(ModelError::Truncated(what))
     }
 }
 
@@ -1312,12 +1414,12 @@ mod tests {
         let model = Model::from_parts(vec![(42, [1; LABELS])], [[0; LABELS]; LABELS]);
         let bytes = model.to_bytes();
         assert_eq!(Model::from_bytes(&bytes).map(|m| m.feature_count()), Ok(1));
-        let cut = &bytes[..bytes.len() - 3];
+        let cut = &bytes[..bytes.len() - 1];
         assert_eq!(
             Model::from_bytes(cut).err(),
             Some(ModelError::Truncated("lexicon"))
         );
-        let cut = &bytes[..bytes.len() - 11];
+        let cut = &bytes[..bytes.len() - 3];
         assert_eq!(
             Model::from_bytes(cut).err(),
             Some(ModelError::Truncated("rows"))
@@ -1341,14 +1443,22 @@ mod tests {
 
     #[test]
     fn rows_of_every_width_survive_packing_and_the_model_file() {
-        // up to three weights sit in the slot, more in a wide row; the extremes of i16 too
+        // up to two 12-bit weights sit in the slot, the other rows in a wide row; the extremes
+        // of both. Keys as the table keeps them (`short_key`), far apart for the delta coding.
         let mut rows: Vec<(u64, [i16; LABELS])> = (0..=LABELS)
-            .map(|k| (100 + k as u64, row_of_width(k)))
+            .map(|k| ((100 + 1000 * k as u64) << 32, row_of_width(k)))
             .collect();
         let mut extremes = [0i16; LABELS];
         extremes[0] = i16::MIN;
         extremes[12] = i16::MAX;
-        rows.push((7, extremes));
+        rows.push((u64::from(u32::MAX) << 32, extremes));
+        let mut packed_edges = [0i16; LABELS];
+        packed_edges[3] = 2047;
+        packed_edges[12] = -2048;
+        rows.push((5 << 32, packed_edges));
+        let mut just_wide = [0i16; LABELS];
+        just_wide[0] = 2048;
+        rows.push((6 << 32, just_wide));
         rows.retain(|r| r.1.iter().any(|w| *w != 0));
         let model = Model::from_parts(rows.clone(), [[0; LABELS]; LABELS]);
         let mut back: Vec<(u64, [i16; LABELS])> = model.table.iter().collect();
@@ -1399,6 +1509,40 @@ mod tests {
         // character 5 alone has its `京` and the `工` after it
         assert_eq!(em[5][8], -19);
         assert_eq!(em[10][1], 10);
+    }
+
+    #[test]
+    fn features_whose_short_keys_collide_share_one_summed_row() {
+        let mut a = [0i16; LABELS];
+        a[1] = 5;
+        let mut b = [0i16; LABELS];
+        b[1] = -2;
+        b[4] = 3;
+        // the same high 32 bits, other low bits
+        let model = Model::from_parts(vec![(0x5_0000_0007, a), (0x5_0000_1234, b)], [[0; 13]; 13]);
+        assert_eq!(model.feature_count(), 1);
+        let mut sum = [0i32; 16];
+        let val = model.table.get(0x5_ffff_ffff);
+        assert!(val.is_some());
+        model.table.add(val.unwrap_or(0), &mut sum);
+        assert_eq!((sum[1], sum[4], sum[0]), (3, 3, 0));
+        assert_eq!(model.table.get(0x6_0000_0007), None);
+    }
+
+    #[test]
+    fn varints_round_trip_and_refuse_cut_or_overlong_input() {
+        let values = [0u64, 1, 127, 128, 300, u64::from(u32::MAX), u64::MAX];
+        let mut out = Vec::new();
+        for v in values {
+            put_varint(&mut out, v);
+        }
+        assert_eq!(out[..5], [0, 1, 127, 0x80, 1]);
+        let mut at = 0;
+        let back: Vec<Option<u64>> = values.iter().map(|_| get_varint(&out, &mut at)).collect();
+        assert_eq!(back, values.map(Some).to_vec());
+        assert_eq!(at, out.len());
+        assert_eq!(get_varint(&[0x80, 0x80], &mut 0), None);
+        assert_eq!(get_varint(&[0xff; 11], &mut 0), None);
     }
 
     #[test]

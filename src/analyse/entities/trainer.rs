@@ -55,6 +55,11 @@ impl Rng {
     }
 }
 
+/// The largest quantised weight. Emission sums of some forty features stay far inside i32,
+/// and a step of 1/2000 of the largest weight is finer than anything the perceptron
+/// learns; while most weights stay below 64, one byte each in the model file (`Model::to_bytes`).
+pub const WEIGHT_MAX: f64 = 2000.0;
+
 impl Trainer {
     pub fn new() -> Self {
         Trainer {
@@ -139,7 +144,7 @@ impl Trainer {
     }
 
     /// The averaged model, weights below `prune` (in perceptron units) dropped, quantised to
-    /// i16 with one scale for all weights.
+    /// integers up to `WEIGHT_MAX` with one scale for all weights.
     pub fn averaged(&self, prune: f64) -> Model {
         let c = self.steps as f64;
         let avg = |w: i32, u: i64| f64::from(w) - u as f64 / c;
@@ -147,7 +152,7 @@ impl Trainer {
         for (w, u) in self.w.iter().zip(&self.u) {
             max = max.max(avg(*w, *u).abs());
         }
-        let scale = if max > 0.0 { 32000.0 / max } else { 1.0 };
+        let scale = if max > 0.0 { WEIGHT_MAX / max } else { 1.0 };
         let mut keys: Vec<(u64, u32)> = self.rows.iter().map(|(k, v)| (*k, *v)).collect();
         keys.sort_unstable();
         let mut rows = Vec::new();
