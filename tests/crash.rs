@@ -134,21 +134,29 @@ fn change_corpus(ws: &Workspace, n: usize) {
     }
 }
 
-/// Kills `runs` ingests with `extra` flags at pseudo-random moments within `window`; returns
-/// how many were really killed (not already finished).
+/// Kills `runs` ingests with `extra` flags at pseudo-random moments within `window`, and returns
+/// how many were really killed (not already finished). A run that finishes before its kill
+/// halves the window, so a fast (or suddenly idle) machine still gets its kills; at most
+/// three times `runs` attempts.
 fn kill_runs(
     ws: &Workspace,
     extra: &[&str],
     runs: usize,
-    window: Duration,
+    mut window: Duration,
     rng: &mut gen_corpus::Rng,
 ) -> usize {
     let mut killed = 0;
-    for _ in 0..runs {
+    for _ in 0..runs * 3 {
+        if killed == runs {
+            break;
+        }
         let before = std::fs::read(ws.path().join("index/meta.json")).ok();
         let delay = window.mul_f64((50 + rng.below(950)) as f64 / 1000.0);
         let was_killed = kill_after(spawn_ingest(ws, "index", extra), delay);
         killed += usize::from(was_killed);
+        if !was_killed {
+            window /= 2;
+        }
         assert_searchable(ws, "index");
         if was_killed && extra.contains(&"--full") {
             // A killed --full leaves the old index exactly as it was.
