@@ -24,6 +24,7 @@ pub mod columns;
 pub mod duplicates;
 pub mod entity_facets;
 pub mod facets;
+mod live_dictionary;
 pub mod ord_counts;
 pub mod plan;
 pub mod query;
@@ -37,7 +38,7 @@ pub mod trends;
 use crate::analyse::Linguistics;
 use crate::analyse::entities::EntityType;
 use crate::error::Error;
-use crate::index::{self, OpenIndex, state};
+use crate::index::{self, OpenIndex};
 use facets::{FacetValue, MetaCounts};
 use plan::Plan;
 use snippet::Snippet;
@@ -170,7 +171,8 @@ pub struct EntityCounts {
 pub struct Searcher {
     opened: OpenIndex,
     reader: IndexReader,
-    linguistics: Arc<Linguistics>,
+    /// The index's dictionary, reloaded when an ingest changes it.
+    linguistics: live_dictionary::LiveLinguistics,
     synonyms: Synonyms,
     /// `trends`' articles per day of the last date window asked for, with the generation and
     /// window they were counted for.
@@ -233,13 +235,24 @@ fn elapsed_ms(started: Instant) -> u64 {
 
 impl Searcher {
     /// Opens the index at `path` with the dictionary it was built with.
+    /// Opens the index at `path` with the dictionary it was built with, and follows that
+    /// dictionary when a later ingest changes it (see [`live_dictionary`]).
     pub fn open(path: &Path) -> Result<Searcher, Error> {
-        let linguistics = state::linguistics_for(path)?;
-        Searcher::from_index(index::open(path, &linguistics.analyzer)?, linguistics)
+        let live = live_dictionary::LiveLinguistics::open(path)?;
+        let analyzer = live.loaded().analyzer.clone();
+        Searcher::with_dictionary(index::open(path, &analyzer)?, live)
     }
 
     /// Searches an index opened elsewhere (in memory, for tests and fuzzing).
     pub fn from_index(opened: OpenIndex, linguistics: Arc<Linguistics>) -> Result<Searcher, Error> {
+        let live = live_dictionary::LiveLinguistics::fixed(linguistics);
+        Searcher::with_dictionary(opened, live)
+    }
+
+    fn with_dictionary(
+        opened: OpenIndex,
+        linguistics: live_dictionary::LiveLinguistics,
+    ) -> Result<Searcher, Error> {
         let reader = opened
             .index
             .reader_builder()
@@ -270,11 +283,17 @@ impl Searcher {
         &self.reader
     }
 
+    /// The dictionary for a search now: the index's current one.
+    pub(crate) fn linguistics(&self) -> Arc<Linguistics> {
+        let generation = self.reader.searcher().generation().generation_id();
+        self.linguistics.current(generation, &self.opened.index)
+    }
+
     fn plan(&self, request: &SearchRequest) -> Result<Plan, Error> {
         Plan::new(
             request,
             &self.opened.fields,
-            &self.linguistics,
+            &self.linguistics(),
             &self.synonyms,
         )
     }
