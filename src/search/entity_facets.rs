@@ -7,13 +7,14 @@
 //! segment counts ordinals per type into flat arrays and only the names that can make the top
 //! are looked up ([`ord_counts`](super::ord_counts)).
 
-use std::io;
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::columns;
 use super::ord_counts::{self, OrdTally};
+use super::term_table::TermTable;
 use crate::analyse::entities::EntityType;
 
 /// Counts the entity facets of `kinds` and keeps the `top` names of each kind, most
@@ -31,10 +32,18 @@ pub struct Counted {
     pub documents: u64,
 }
 
-/// One tally per kind, in `EntityFacets::kinds` order.
+/// One segment's documents per entity ordinal, in one dense array over the ordinals of the
+/// kinds asked for; split into a tally per kind at harvest.
 pub struct SegmentEntityFacets {
     column: Option<tantivy::columnar::StrColumn>,
-    tallies: Vec<OrdTally>,
+    table: Option<Arc<TermTable>>,
+    /// Each kind's facet prefix, in `EntityFacets::kinds` order.
+    prefixes: Vec<Vec<u8>>,
+    /// `counts[i]`: documents with ordinal `first + i`.
+    first: u64,
+    counts: Vec<u32>,
+    /// One document's ordinals, read in one call.
+    ords: Vec<u64>,
 }
 
 /// The facet prefix of a type's names: `TYPE\0`.
@@ -53,13 +62,22 @@ impl Collector for EntityFacets {
         _segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentEntityFacets> {
-        let column = columns::text(reader, "entity")?;
-        let tallies = self
-            .kinds
-            .iter()
-            .map(|&k| OrdTally::new(column.clone(), &prefix(k)))
-            .collect::<io::Result<Vec<_>>>()?;
-        Ok(SegmentEntityFacets { column, tallies })
+        let (column, table) = columns::text_with_values(reader, "entity")?.unzip();
+        let prefixes: Vec<Vec<u8>> = self.kinds.iter().map(|&k| prefix(k)).collect();
+        let ranges: Vec<(u64, u64)> = match &table {
+            Some(t) => prefixes.iter().map(|p| t.prefix_range(p)).collect(),
+            None => Vec::new(),
+        };
+        let first = ranges.iter().map(|r| r.0).min().unwrap_or(0);
+        let end = ranges.iter().map(|r| r.1).max().unwrap_or(0);
+        Ok(SegmentEntityFacets {
+            column,
+            table,
+            prefixes,
+            first,
+            counts: vec![0; usize::try_from(end.saturating_sub(first)).unwrap_or(0)],
+            ords: Vec::new(),
+        })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -86,22 +104,36 @@ impl SegmentCollector for SegmentEntityFacets {
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         let Some(column) = &self.column else { return };
+        let column = column.ords();
+        let rows = column.index.value_row_ids(doc);
+        let len = rows.end.saturating_sub(rows.start) as usize;
+        if len == 0 {
+            return;
+        }
+        // One bulk read of the document's ordinals instead of a call per value.
+        self.ords.resize(len, 0);
+        column.values.get_range(u64::from(rows.start), &mut self.ords);
         let mut previous = None;
-        for ord in column.term_ords(doc) {
+        for &ord in &self.ords {
             // A document counts once per name, as tantivy's FacetCollector counts it.
             if previous == Some(ord) {
                 continue;
             }
             previous = Some(ord);
-            for tally in &mut self.tallies {
-                if tally.add(ord) {
-                    break;
-                }
+            let slot = ord
+                .checked_sub(self.first)
+                .and_then(|i| usize::try_from(i).ok())
+                .and_then(|i| self.counts.get_mut(i));
+            if let Some(count) = slot {
+                *count += 1;
             }
         }
     }
 
     fn harvest(self) -> Vec<OrdTally> {
-        self.tallies
+        self.prefixes
+            .iter()
+            .map(|p| OrdTally::with_counts(self.table.clone(), p, &self.counts, self.first))
+            .collect()
     }
 }

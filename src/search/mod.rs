@@ -32,6 +32,7 @@ pub mod similar;
 pub mod snippet;
 pub mod stats;
 pub mod synonyms;
+pub mod term_table;
 pub mod terms;
 pub mod trends;
 
