@@ -178,6 +178,8 @@ pub struct Searcher {
     /// `trends`' articles per day of the last date window asked for, with the generation and
     /// window they were counted for.
     window_days: std::sync::Mutex<Option<(trends::WindowKey, Arc<trends::DayCounts>)>>,
+    /// Which cluster labels several documents share, for the generation it was counted for.
+    shared_clusters: std::sync::Mutex<Option<(u64, Arc<collapse::Shared>)>>,
 }
 
 /// The documents a request selects, as [`Searcher::matching`] resolves it.
@@ -266,6 +268,7 @@ impl Searcher {
             linguistics,
             synonyms: Synonyms::default(),
             window_days: std::sync::Mutex::new(None),
+            shared_clusters: std::sync::Mutex::new(None),
         })
     }
 
@@ -393,13 +396,39 @@ impl Searcher {
             )
         });
         let (members, counted) = searcher
-            .search(query, &(collapse::Members { scored: ranked }, counts))
+            .search(
+                query,
+                &(
+                    collapse::Members {
+                        scored: ranked,
+                        shared: Some(self.shared_clusters(&searcher)),
+                    },
+                    counts,
+                ),
+            )
             .map_err(err)?;
         Ok(Pass {
             members,
             facets: counted.map(|(meta, entities)| facets_of(&meta, entities)),
             partial: false,
         })
+    }
+
+    /// The shared cluster labels of `searcher`'s generation, counted on its first search.
+    fn shared_clusters(&self, searcher: &tantivy::Searcher) -> Arc<collapse::Shared> {
+        let generation = searcher.generation().generation_id();
+        let mut cached = self
+            .shared_clusters
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        match &*cached {
+            Some((g, shared)) if *g == generation => Arc::clone(shared),
+            _ => {
+                let shared = Arc::new(collapse::Shared::of(searcher));
+                *cached = Some((generation, Arc::clone(&shared)));
+                shared
+            }
+        }
     }
 
     /// One page of clusters: each shown as its earliest matching article, with the paths of
