@@ -463,7 +463,10 @@ fn a_running_server_picks_up_the_dictionary_of_a_new_commit() {
         if parsed == "星河云付" {
             break;
         }
-        assert!(started.elapsed().as_secs() < 30, "still {parsed} after 30 s");
+        assert!(
+            started.elapsed().as_secs() < 30,
+            "still {parsed} after 30 s"
+        );
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     assert_eq!(search(&q)["total"], 1);

@@ -13,6 +13,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::columns;
+use super::doc_ords::{self, DocOrds};
 use super::ord_counts::{self, OrdTally};
 use super::term_table::TermTable;
 use crate::analyse::entities::EntityType;
@@ -36,6 +37,8 @@ pub struct Counted {
 /// kinds asked for; split into a tally per kind at harvest.
 pub struct SegmentEntityFacets {
     column: Option<tantivy::columnar::StrColumn>,
+    /// The column's ordinals per document, unpacked once per segment (see [`doc_ords`]).
+    doc_ords: Option<Arc<DocOrds>>,
     table: Option<Arc<TermTable>>,
     /// Each kind's facet prefix, in `EntityFacets::kinds` order.
     prefixes: Vec<Vec<u8>>,
@@ -70,8 +73,12 @@ impl Collector for EntityFacets {
         };
         let first = ranges.iter().map(|r| r.0).min().unwrap_or(0);
         let end = ranges.iter().map(|r| r.1).max().unwrap_or(0);
+        let doc_ords = column
+            .as_ref()
+            .and_then(|c| doc_ords::of(reader, "entity", c));
         Ok(SegmentEntityFacets {
             column,
+            doc_ords,
             table,
             prefixes,
             first,
@@ -103,31 +110,20 @@ impl SegmentCollector for SegmentEntityFacets {
     type Fruit = Vec<OrdTally>;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        let Some(column) = &self.column else { return };
-        let column = column.ords();
-        let rows = column.index.value_row_ids(doc);
-        let len = rows.end.saturating_sub(rows.start) as usize;
-        if len == 0 {
+        if let Some(unpacked) = &self.doc_ords {
+            count_once(&mut self.counts, self.first, unpacked.of(doc));
             return;
         }
+        let Some(column) = &self.column else { return };
         // One bulk read of the document's ordinals instead of a call per value.
-        self.ords.resize(len, 0);
-        column.values.get_range(u64::from(rows.start), &mut self.ords);
-        let mut previous = None;
-        for &ord in &self.ords {
-            // A document counts once per name, as tantivy's FacetCollector counts it.
-            if previous == Some(ord) {
-                continue;
-            }
-            previous = Some(ord);
-            let slot = ord
-                .checked_sub(self.first)
-                .and_then(|i| usize::try_from(i).ok())
-                .and_then(|i| self.counts.get_mut(i));
-            if let Some(count) = slot {
-                *count += 1;
-            }
-        }
+        let column = column.ords();
+        let rows = column.index.value_row_ids(doc);
+        self.ords
+            .resize(rows.end.saturating_sub(rows.start) as usize, 0);
+        column
+            .values
+            .get_range(u64::from(rows.start), &mut self.ords);
+        count_once(&mut self.counts, self.first, &self.ords);
     }
 
     fn harvest(self) -> Vec<OrdTally> {
@@ -135,5 +131,25 @@ impl SegmentCollector for SegmentEntityFacets {
             .iter()
             .map(|p| OrdTally::with_counts(self.table.clone(), p, &self.counts, self.first))
             .collect()
+    }
+}
+
+/// Counts one document's ordinals: `counts[i]` is ordinal `first + i`. A document counts once
+/// per name, as tantivy's FacetCollector counts it (its ordinals come sorted).
+fn count_once<T: Copy + Into<u64> + PartialEq>(counts: &mut [u32], first: u64, ords: &[T]) {
+    let mut previous = None;
+    for &ord in ords {
+        if previous == Some(ord) {
+            continue;
+        }
+        previous = Some(ord);
+        let slot = ord
+            .into()
+            .checked_sub(first)
+            .and_then(|i| usize::try_from(i).ok())
+            .and_then(|i| counts.get_mut(i));
+        if let Some(count) = slot {
+            *count += 1;
+        }
     }
 }

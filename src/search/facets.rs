@@ -11,6 +11,7 @@ use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::columns;
+use super::doc_ords::{self, DocOrds};
 use super::term_table::TermTable;
 
 /// One value of a facet and how many documents have it.
@@ -86,6 +87,8 @@ pub struct MetaCounts;
 pub struct SegmentMetaCounts {
     /// Source, categories and tags, each with its values decoded once per segment.
     columns: [Option<(StrColumn, Arc<TermTable>)>; 3],
+    /// Their ordinals per document, unpacked once per segment (see [`doc_ords`]).
+    doc_ords: [Option<Arc<DocOrds>>; 3],
     /// Per column: documents per term ordinal, resolved to strings at harvest.
     ords: [Vec<u32>; 3],
     published: Option<Column<tantivy::DateTime>>,
@@ -131,16 +134,22 @@ impl Collector for MetaCounts {
         _segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentMetaCounts> {
+        let names = ["source", "categories", "tags"];
         let columns = [
-            columns::text_with_values(reader, "source")?,
-            columns::text_with_values(reader, "categories")?,
-            columns::text_with_values(reader, "tags")?,
+            columns::text_with_values(reader, names[0])?,
+            columns::text_with_values(reader, names[1])?,
+            columns::text_with_values(reader, names[2])?,
         ];
+        let doc_ords = [0, 1, 2].map(|i| {
+            let (column, _) = columns[i].as_ref()?;
+            doc_ords::of(reader, names[i], column)
+        });
         let ords = columns
             .each_ref()
             .map(|c| vec![0; c.as_ref().map_or(0, |(_, t)| t.len())]);
         Ok(SegmentMetaCounts {
             columns,
+            doc_ords,
             ords,
             published: columns::published(reader),
             months: vec![0; DENSE_MONTHS],
@@ -167,13 +176,17 @@ impl SegmentCollector for SegmentMetaCounts {
     type Fruit = MetaFruit;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        for (column, ords) in self.columns.iter().zip(self.ords.iter_mut()) {
-            if let Some((column, _)) = column {
-                for ord in column.term_ords(doc) {
-                    if let Some(count) = usize::try_from(ord).ok().and_then(|i| ords.get_mut(i)) {
-                        *count += 1;
-                    }
+        let columns = self.columns.iter().zip(&self.doc_ords);
+        for ((column, unpacked), counts) in columns.zip(self.ords.iter_mut()) {
+            let mut count = |ord: u64| {
+                if let Some(n) = usize::try_from(ord).ok().and_then(|i| counts.get_mut(i)) {
+                    *n += 1;
                 }
+            };
+            match (unpacked, column) {
+                (Some(unpacked), _) => unpacked.of(doc).iter().for_each(|&o| count(u64::from(o))),
+                (None, Some((column, _))) => column.term_ords(doc).for_each(count),
+                (None, None) => {}
             }
         }
         let Some(instant) = self.published.as_ref().and_then(|c| c.first(doc)) else {
@@ -185,7 +198,10 @@ impl SegmentCollector for SegmentMetaCounts {
             None => (seconds, seconds),
         });
         let slot = month_slot((seconds + self.offset_seconds).div_euclid(86_400));
-        match usize::try_from(slot).ok().and_then(|i| self.months.get_mut(i)) {
+        match usize::try_from(slot)
+            .ok()
+            .and_then(|i| self.months.get_mut(i))
+        {
             Some(count) => *count += 1,
             None => *self.other_months.entry(slot).or_default() += 1,
         }

@@ -21,6 +21,7 @@ use std::sync::Arc;
 pub mod article;
 pub mod collapse;
 pub mod columns;
+pub mod doc_ords;
 pub mod duplicates;
 pub mod entity_facets;
 pub mod facets;

@@ -12,8 +12,8 @@ use std::collections::HashMap;
 use std::io;
 use std::sync::{Arc, LazyLock, Mutex};
 
-use tantivy::columnar::StrColumn;
 use tantivy::SegmentReader;
+use tantivy::columnar::StrColumn;
 use tantivy::index::SegmentId;
 
 /// The values of one column, in ordinal (byte) order.
@@ -155,7 +155,13 @@ mod tests {
 
     #[test]
     fn values_prefix_ranges_and_ordinals_come_from_the_flat_buffer() {
-        let t = table(&["LOC\0上海", "ORG\0星河", "ORG\0星河云付", "PER\0王五", "PER\u{1}"]);
+        let t = table(&[
+            "LOC\0上海",
+            "ORG\0星河",
+            "ORG\0星河云付",
+            "PER\0王五",
+            "PER\u{1}",
+        ]);
         assert_eq!(t.get(2), Some("ORG\0星河云付".as_bytes()));
         assert_eq!(t.get(0), Some("LOC\0上海".as_bytes()));
         assert_eq!(t.get(5), None);
