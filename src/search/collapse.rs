@@ -101,7 +101,7 @@ struct Summary {
 /// matches tens of thousands of documents, and building a vector for each of their groups
 /// cost more than the search itself.
 pub fn page(
-    members: Vec<Member>,
+    mut members: Vec<Member>,
     sort: Sort,
     ranked: bool,
     offset: usize,
@@ -109,10 +109,14 @@ pub fn page(
 ) -> (Vec<Group>, usize) {
     // Only documents sharing a label need grouping; the rest (most of a broad result set,
     // when `Members` knew which labels are shared) are groups of one, left unsorted.
-    let (mut members, alone): (Vec<Member>, Vec<Member>) =
-        members.into_iter().partition(|m| m.cluster.is_some());
-    members.sort_unstable_by_key(|m| (m.cluster, m.age_key()));
-    members.extend(alone);
+    let mut shared = 0;
+    for i in 0..members.len() {
+        if members[i].cluster.is_some() {
+            members.swap(i, shared);
+            shared += 1;
+        }
+    }
+    members[..shared].sort_unstable_by_key(|m| (m.cluster, m.age_key()));
     let mut summaries: Vec<Summary> = Vec::new();
     let mut start = 0;
     while let Some(first) = members.get(start).copied() {
