@@ -440,3 +440,35 @@ fn near_duplicates_fold_into_one_hit_and_similar_lists_them() {
     let bad = get(&server, "/api/similar/dup/one.md?n=101");
     assert_eq!(bad.json()["parameter"], "n");
 }
+
+/// An ingest with new user entities changes how queries are cut and which aliases an entity
+/// filter knows; the running server follows it with the commit, as it follows documents.
+#[test]
+fn a_running_server_picks_up_the_dictionary_of_a_new_commit() {
+    let server = Server::start();
+    let search = |query: &str| get(&server, &format!("/api/search?{query}")).json();
+    let q = format!("q={}", enc("星河云付"));
+    let alias = format!("entity={}", enc("星河"));
+    assert_ne!(search(&q)["parsed"], "星河云付");
+    server.ws.write(
+        "fin/e.md",
+        "---\ntitle: 星河云付完成融资\ndate: 2022-05-01 08:00\nsource: 丙报\n---\n星河云付宣布完成新一轮融资。\n",
+    );
+    std::fs::write(server.ws.path().join("names.tsv"), "星河云付\tORG\t星河\n").unwrap();
+    let run = server.ws.ingest_with(&["--entities", "names.tsv"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let started = std::time::Instant::now();
+    loop {
+        let parsed = search(&q)["parsed"].clone();
+        if parsed == "星河云付" {
+            break;
+        }
+        assert!(
+            started.elapsed().as_secs() < 30,
+            "still {parsed} after 30 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(search(&q)["total"], 1);
+    assert_eq!(ids(&search(&alias)), vec!["fin/e.md"]);
+}

@@ -4,9 +4,11 @@
 //! `duplicates` and `similar` share it.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
+use tantivy::index::SegmentId;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::{Sort, columns};
@@ -105,7 +107,16 @@ pub fn page(
     offset: usize,
     limit: usize,
 ) -> (Vec<Group>, usize) {
-    members.sort_unstable_by_key(|m| (m.cluster, m.age_key()));
+    // Only documents sharing a label need grouping; the rest (most of a broad result set,
+    // when `Members` knew which labels are shared) are groups of one, left unsorted.
+    let mut shared = 0;
+    for i in 0..members.len() {
+        if members[i].cluster.is_some() {
+            members.swap(i, shared);
+            shared += 1;
+        }
+    }
+    members[..shared].sort_unstable_by_key(|m| (m.cluster, m.age_key()));
     let mut summaries: Vec<Summary> = Vec::new();
     let mut start = 0;
     while let Some(first) = members.get(start).copied() {
@@ -158,14 +169,62 @@ pub fn page(
     (groups, total)
 }
 
+/// Which documents of each segment carry a cluster label that some other document of the
+/// index carries too. A label no other document has makes a group of one whatever matches, so
+/// [`Members`] leaves it out and [`page`] need not sort those documents to group them. Made
+/// once per index generation ([`Shared::of`]).
+#[derive(Debug, Default)]
+pub struct Shared {
+    segments: HashMap<SegmentId, Vec<u64>>,
+}
+
+impl Shared {
+    /// Counts every label of the index (deleted documents included: a label they share only
+    /// costs a sort, never a wrong group).
+    pub fn of(searcher: &tantivy::Searcher) -> Shared {
+        let readers = searcher.segment_readers();
+        let clusters: Vec<Option<Column<u64>>> = readers
+            .iter()
+            .map(|r| columns::unsigned(r, "cluster"))
+            .collect();
+        let mut counts: HashMap<u64, u32> = HashMap::new();
+        for (reader, column) in readers.iter().zip(&clusters) {
+            let Some(column) = column else { continue };
+            for doc in 0..reader.max_doc() {
+                if let Some(c) = column.first(doc) {
+                    *counts.entry(c).or_default() += 1;
+                }
+            }
+        }
+        let mut segments = HashMap::new();
+        for (reader, column) in readers.iter().zip(&clusters) {
+            let mut bits = vec![0u64; (reader.max_doc() as usize).div_ceil(64)];
+            if let Some(column) = column {
+                for doc in 0..reader.max_doc() {
+                    let label = column.first(doc);
+                    if label.is_some_and(|c| counts.get(&c).is_some_and(|&n| n > 1)) {
+                        bits[doc as usize / 64] |= 1 << (doc % 64);
+                    }
+                }
+            }
+            segments.insert(reader.segment_id(), bits);
+        }
+        Shared { segments }
+    }
+}
+
 /// Collects every matching document with its cluster, score and publication instant.
 pub struct Members {
     pub scored: bool,
+    /// Which labels are shared; without it every document's label is read.
+    pub shared: Option<Arc<Shared>>,
 }
 
 pub struct SegmentMembers {
     segment: SegmentOrdinal,
     cluster: Option<Column<u64>>,
+    /// The segment's documents with a shared label (`None`: read every label).
+    shared: Option<(Arc<Shared>, SegmentId)>,
     published: Option<Column<tantivy::DateTime>>,
     out: Vec<Member>,
 }
@@ -179,9 +238,16 @@ impl Collector for Members {
         segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentMembers> {
+        let id = reader.segment_id();
+        let shared = self
+            .shared
+            .as_ref()
+            .filter(|s| s.segments.contains_key(&id))
+            .map(|s| (Arc::clone(s), id));
         Ok(SegmentMembers {
             segment,
             cluster: columns::unsigned(reader, "cluster"),
+            shared,
             published: columns::published(reader),
             out: Vec::new(),
         })
@@ -200,10 +266,21 @@ impl SegmentCollector for SegmentMembers {
     type Fruit = Vec<Member>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
+        let shared = match &self.shared {
+            None => true,
+            Some((shared, id)) => shared.segments.get(id).is_some_and(|bits| {
+                bits.get(doc as usize / 64)
+                    .is_some_and(|word| word & (1 << (doc % 64)) != 0)
+            }),
+        };
+        let cluster = match shared {
+            true => self.cluster.as_ref().and_then(|c| c.first(doc)),
+            false => None,
+        };
         self.out.push(Member {
             address: DocAddress::new(self.segment, doc),
             score,
-            cluster: self.cluster.as_ref().and_then(|c| c.first(doc)),
+            cluster,
             published: self
                 .published
                 .as_ref()

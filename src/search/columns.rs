@@ -3,8 +3,12 @@
 //! (an index written before the field existed, a segment with no value) is `None`, and the
 //! collector counts nothing from it rather than failing the search.
 
+use std::sync::Arc;
+
 use tantivy::SegmentReader;
 use tantivy::columnar::{Column, StrColumn};
+
+use super::term_table::{self, TermTable};
 
 /// The publication instants.
 pub fn published(reader: &SegmentReader) -> Option<Column<tantivy::DateTime>> {
@@ -24,4 +28,16 @@ pub fn signed(reader: &SegmentReader, name: &str) -> Option<Column<i64>> {
 /// A string column (term ordinals per document and the dictionary).
 pub fn text(reader: &SegmentReader, name: &str) -> tantivy::Result<Option<StrColumn>> {
     reader.fast_fields().str(name)
+}
+
+/// A string column and its values decoded (kept per segment; see [`term_table`]).
+pub fn text_with_values(
+    reader: &SegmentReader,
+    name: &str,
+) -> tantivy::Result<Option<(StrColumn, Arc<TermTable>)>> {
+    let Some(column) = text(reader, name)? else {
+        return Ok(None);
+    };
+    let table = term_table::of(reader, name, &column)?;
+    Ok(Some((column, table)))
 }

@@ -66,7 +66,13 @@ impl Searcher {
         };
         let searcher = self.reader().searcher();
         let members = searcher
-            .search(query.as_ref(), &Members { scored: false })
+            .search(
+                query.as_ref(),
+                &Members {
+                    scored: false,
+                    shared: None,
+                },
+            )
             .map_err(|e| Error::Query(format!("duplicate listing failed: {e}")))?;
         let mut groups: Vec<Group> = collapse::group(members, Sort::Oldest, false)
             .into_iter()

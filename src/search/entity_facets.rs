@@ -7,13 +7,15 @@
 //! segment counts ordinals per type into flat arrays and only the names that can make the top
 //! are looked up ([`ord_counts`](super::ord_counts)).
 
-use std::io;
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::columns;
+use super::doc_ords::{self, DocOrds};
 use super::ord_counts::{self, OrdTally};
+use super::term_table::TermTable;
 use crate::analyse::entities::EntityType;
 
 /// Counts the entity facets of `kinds` and keeps the `top` names of each kind, most
@@ -31,10 +33,20 @@ pub struct Counted {
     pub documents: u64,
 }
 
-/// One tally per kind, in `EntityFacets::kinds` order.
+/// One segment's documents per entity ordinal, in one dense array over the ordinals of the
+/// kinds asked for; split into a tally per kind at harvest.
 pub struct SegmentEntityFacets {
     column: Option<tantivy::columnar::StrColumn>,
-    tallies: Vec<OrdTally>,
+    /// The column's ordinals per document, unpacked once per segment (see [`doc_ords`]).
+    doc_ords: Option<Arc<DocOrds>>,
+    table: Option<Arc<TermTable>>,
+    /// Each kind's facet prefix, in `EntityFacets::kinds` order.
+    prefixes: Vec<Vec<u8>>,
+    /// `counts[i]`: documents with ordinal `first + i`.
+    first: u64,
+    counts: Vec<u32>,
+    /// One document's ordinals, read in one call.
+    ords: Vec<u64>,
 }
 
 /// The facet prefix of a type's names: `TYPE\0`.
@@ -53,13 +65,26 @@ impl Collector for EntityFacets {
         _segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentEntityFacets> {
-        let column = columns::text(reader, "entity")?;
-        let tallies = self
-            .kinds
-            .iter()
-            .map(|&k| OrdTally::new(column.clone(), &prefix(k)))
-            .collect::<io::Result<Vec<_>>>()?;
-        Ok(SegmentEntityFacets { column, tallies })
+        let (column, table) = columns::text_with_values(reader, "entity")?.unzip();
+        let prefixes: Vec<Vec<u8>> = self.kinds.iter().map(|&k| prefix(k)).collect();
+        let ranges: Vec<(u64, u64)> = match &table {
+            Some(t) => prefixes.iter().map(|p| t.prefix_range(p)).collect(),
+            None => Vec::new(),
+        };
+        let first = ranges.iter().map(|r| r.0).min().unwrap_or(0);
+        let end = ranges.iter().map(|r| r.1).max().unwrap_or(0);
+        let doc_ords = column
+            .as_ref()
+            .and_then(|c| doc_ords::of(reader, "entity", c));
+        Ok(SegmentEntityFacets {
+            column,
+            doc_ords,
+            table,
+            prefixes,
+            first,
+            counts: vec![0; usize::try_from(end.saturating_sub(first)).unwrap_or(0)],
+            ords: Vec::new(),
+        })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -85,23 +110,46 @@ impl SegmentCollector for SegmentEntityFacets {
     type Fruit = Vec<OrdTally>;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        let Some(column) = &self.column else { return };
-        let mut previous = None;
-        for ord in column.term_ords(doc) {
-            // A document counts once per name, as tantivy's FacetCollector counts it.
-            if previous == Some(ord) {
-                continue;
-            }
-            previous = Some(ord);
-            for tally in &mut self.tallies {
-                if tally.add(ord) {
-                    break;
-                }
-            }
+        if let Some(unpacked) = &self.doc_ords {
+            count_once(&mut self.counts, self.first, unpacked.of(doc));
+            return;
         }
+        let Some(column) = &self.column else { return };
+        // One bulk read of the document's ordinals instead of a call per value.
+        let column = column.ords();
+        let rows = column.index.value_row_ids(doc);
+        self.ords
+            .resize(rows.end.saturating_sub(rows.start) as usize, 0);
+        column
+            .values
+            .get_range(u64::from(rows.start), &mut self.ords);
+        count_once(&mut self.counts, self.first, &self.ords);
     }
 
     fn harvest(self) -> Vec<OrdTally> {
-        self.tallies
+        self.prefixes
+            .iter()
+            .map(|p| OrdTally::with_counts(self.table.clone(), p, &self.counts, self.first))
+            .collect()
+    }
+}
+
+/// Counts one document's ordinals: `counts[i]` is ordinal `first + i`. A document counts once
+/// per name, as tantivy's FacetCollector counts it (its ordinals come sorted).
+fn count_once<T: Copy + Into<u64> + PartialEq>(counts: &mut [u32], first: u64, ords: &[T]) {
+    let mut previous = None;
+    for &ord in ords {
+        if previous == Some(ord) {
+            continue;
+        }
+        previous = Some(ord);
+        let slot = ord
+            .into()
+            .checked_sub(first)
+            .and_then(|i| usize::try_from(i).ok())
+            .and_then(|i| counts.get_mut(i));
+        if let Some(count) = slot {
+            *count += 1;
+        }
     }
 }

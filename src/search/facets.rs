@@ -3,13 +3,16 @@
 //! `newsidx stats` both use it.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use chrono::{DateTime, Datelike, FixedOffset};
+use chrono::{DateTime, FixedOffset};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::columns;
+use super::doc_ords::{self, DocOrds};
+use super::term_table::TermTable;
 
 /// One value of a facet and how many documents have it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,15 +85,44 @@ pub fn by_month(counts: &HashMap<String, u64>) -> Vec<FacetValue> {
 pub struct MetaCounts;
 
 pub struct SegmentMetaCounts {
-    columns: [Option<StrColumn>; 3],
-    /// Per column: term ordinal -> count, resolved to strings at harvest.
-    ords: [HashMap<u64, u64>; 3],
+    /// Source, categories and tags, each with its values decoded once per segment.
+    columns: [Option<(StrColumn, Arc<TermTable>)>; 3],
+    /// Their ordinals per document, unpacked once per segment (see [`doc_ords`]).
+    doc_ords: [Option<Arc<DocOrds>>; 3],
+    /// Per column: documents per term ordinal, resolved to strings at harvest.
+    ords: [Vec<u32>; 3],
     published: Option<Column<tantivy::DateTime>>,
-    /// `year * 100 + month` -> count, formatted as `YYYY-MM` at harvest: formatting a string
-    /// for every matching document cost a facet search most of its time.
-    months: HashMap<i32, u64>,
+    /// Documents per month, indexed by months since January 1970 (`month_slot`); formatted as
+    /// `YYYY-MM` at harvest: formatting or hashing per matching document cost a facet search
+    /// most of its time.
+    months: Vec<u32>,
+    /// Months outside `months`' span (before 1970 or after 2099).
+    other_months: HashMap<i64, u64>,
     fruit: MetaFruit,
     offset_seconds: i64,
+}
+
+/// Months counted in a dense array: 1970-01 to 2099-12.
+const DENSE_MONTHS: usize = 130 * 12;
+
+/// Months since January 1970 of the civil day `days` after 1970-01-01 (proleptic Gregorian;
+/// Howard Hinnant's `civil_from_days`), without building a date.
+fn month_slot(days: i64) -> i64 {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year - 1970) * 12 + (month - 1)
+}
+
+/// `YYYY-MM` of a month slot.
+fn month_name(slot: i64) -> String {
+    let (year, month) = (1970 + slot.div_euclid(12), slot.rem_euclid(12) + 1);
+    format!("{year:04}-{month:02}")
 }
 
 impl Collector for MetaCounts {
@@ -102,15 +134,26 @@ impl Collector for MetaCounts {
         _segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentMetaCounts> {
+        let names = ["source", "categories", "tags"];
+        let columns = [
+            columns::text_with_values(reader, names[0])?,
+            columns::text_with_values(reader, names[1])?,
+            columns::text_with_values(reader, names[2])?,
+        ];
+        let doc_ords = [0, 1, 2].map(|i| {
+            let (column, _) = columns[i].as_ref()?;
+            doc_ords::of(reader, names[i], column)
+        });
+        let ords = columns
+            .each_ref()
+            .map(|c| vec![0; c.as_ref().map_or(0, |(_, t)| t.len())]);
         Ok(SegmentMetaCounts {
-            columns: [
-                columns::text(reader, "source")?,
-                columns::text(reader, "categories")?,
-                columns::text(reader, "tags")?,
-            ],
-            ords: Default::default(),
+            columns,
+            doc_ords,
+            ords,
             published: columns::published(reader),
-            months: HashMap::new(),
+            months: vec![0; DENSE_MONTHS],
+            other_months: HashMap::new(),
             fruit: MetaFruit::default(),
             offset_seconds: i64::from(crate::read::pubdate::default_offset().local_minus_utc()),
         })
@@ -133,11 +176,17 @@ impl SegmentCollector for SegmentMetaCounts {
     type Fruit = MetaFruit;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        for (column, ords) in self.columns.iter().zip(self.ords.iter_mut()) {
-            if let Some(column) = column {
-                for ord in column.term_ords(doc) {
-                    *ords.entry(ord).or_default() += 1;
+        let columns = self.columns.iter().zip(&self.doc_ords);
+        for ((column, unpacked), counts) in columns.zip(self.ords.iter_mut()) {
+            let mut count = |ord: u64| {
+                if let Some(n) = usize::try_from(ord).ok().and_then(|i| counts.get_mut(i)) {
+                    *n += 1;
                 }
+            };
+            match (unpacked, column) {
+                (Some(unpacked), _) => unpacked.of(doc).iter().for_each(|&o| count(u64::from(o))),
+                (None, Some((column, _))) => column.term_ords(doc).for_each(count),
+                (None, None) => {}
             }
         }
         let Some(instant) = self.published.as_ref().and_then(|c| c.first(doc)) else {
@@ -148,32 +197,62 @@ impl SegmentCollector for SegmentMetaCounts {
             Some((a, b)) => (a.min(seconds), b.max(seconds)),
             None => (seconds, seconds),
         });
-        if let Some(local) = DateTime::from_timestamp(seconds + self.offset_seconds, 0) {
-            let key = local.year() * 100 + local.month() as i32;
-            *self.months.entry(key).or_default() += 1;
+        let slot = month_slot((seconds + self.offset_seconds).div_euclid(86_400));
+        match usize::try_from(slot)
+            .ok()
+            .and_then(|i| self.months.get_mut(i))
+        {
+            Some(count) => *count += 1,
+            None => *self.other_months.entry(slot).or_default() += 1,
         }
     }
 
     fn harvest(mut self) -> MetaFruit {
-        for (key, count) in self.months.drain() {
-            let month = format!("{:04}-{:02}", key / 100, key % 100);
-            *self.fruit.month.entry(month).or_default() += count;
+        let dense = self
+            .months
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(slot, &n)| (slot as i64, u64::from(n)));
+        for (slot, count) in dense.chain(self.other_months.drain()) {
+            *self.fruit.month.entry(month_name(slot)).or_default() += count;
         }
         let targets = [
             &mut self.fruit.source,
             &mut self.fruit.category,
             &mut self.fruit.tag,
         ];
-        for ((column, ords), target) in self.columns.iter().zip(self.ords).zip(targets) {
-            let Some(column) = column else { continue };
-            let mut text = String::new();
-            for (ord, count) in ords {
-                text.clear();
-                if column.ord_to_str(ord, &mut text).unwrap_or(false) {
-                    *target.entry(text.clone()).or_default() += count;
+        for ((column, ords), target) in self.columns.iter().zip(&self.ords).zip(targets) {
+            let Some((_, table)) = column else { continue };
+            for (ord, &count) in ords.iter().enumerate() {
+                if count == 0 {
+                    continue;
+                }
+                if let Some(value) = table.get(ord as u64) {
+                    let value = String::from_utf8_lossy(value).into_owned();
+                    *target.entry(value).or_default() += u64::from(count);
                 }
             }
         }
         self.fruit
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Datelike;
+
+    #[test]
+    fn month_slots_agree_with_the_calendar() {
+        for days in (-800_000i64..800_000).step_by(7) {
+            let date = DateTime::from_timestamp(days * 86_400, 0).unwrap();
+            let expected = i64::from(date.year() - 1970) * 12 + i64::from(date.month0());
+            assert_eq!(month_slot(days), expected, "day {days}");
+            assert_eq!(
+                month_name(expected),
+                format!("{:04}-{:02}", date.year(), date.month())
+            );
+        }
     }
 }

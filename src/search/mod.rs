@@ -21,9 +21,11 @@ use std::sync::Arc;
 pub mod article;
 pub mod collapse;
 pub mod columns;
+pub mod doc_ords;
 pub mod duplicates;
 pub mod entity_facets;
 pub mod facets;
+mod live_dictionary;
 pub mod ord_counts;
 pub mod plan;
 pub mod query;
@@ -31,13 +33,14 @@ pub mod similar;
 pub mod snippet;
 pub mod stats;
 pub mod synonyms;
+pub mod term_table;
 pub mod terms;
 pub mod trends;
 
 use crate::analyse::Linguistics;
 use crate::analyse::entities::EntityType;
 use crate::error::Error;
-use crate::index::{self, OpenIndex, state};
+use crate::index::{self, OpenIndex};
 use facets::{FacetValue, MetaCounts};
 use plan::Plan;
 use snippet::Snippet;
@@ -170,11 +173,14 @@ pub struct EntityCounts {
 pub struct Searcher {
     opened: OpenIndex,
     reader: IndexReader,
-    linguistics: Arc<Linguistics>,
+    /// The index's dictionary, reloaded when an ingest changes it.
+    linguistics: live_dictionary::LiveLinguistics,
     synonyms: Synonyms,
     /// `trends`' articles per day of the last date window asked for, with the generation and
     /// window they were counted for.
     window_days: std::sync::Mutex<Option<(trends::WindowKey, Arc<trends::DayCounts>)>>,
+    /// Which cluster labels several documents share, for the generation it was counted for.
+    shared_clusters: std::sync::Mutex<Option<(u64, Arc<collapse::Shared>)>>,
 }
 
 /// The documents a request selects, as [`Searcher::matching`] resolves it.
@@ -233,13 +239,24 @@ fn elapsed_ms(started: Instant) -> u64 {
 
 impl Searcher {
     /// Opens the index at `path` with the dictionary it was built with.
+    /// Opens the index at `path` with the dictionary it was built with, and follows that
+    /// dictionary when a later ingest changes it (see [`live_dictionary`]).
     pub fn open(path: &Path) -> Result<Searcher, Error> {
-        let linguistics = state::linguistics_for(path)?;
-        Searcher::from_index(index::open(path, &linguistics.analyzer)?, linguistics)
+        let live = live_dictionary::LiveLinguistics::open(path)?;
+        let analyzer = live.loaded().analyzer.clone();
+        Searcher::with_dictionary(index::open(path, &analyzer)?, live)
     }
 
     /// Searches an index opened elsewhere (in memory, for tests and fuzzing).
     pub fn from_index(opened: OpenIndex, linguistics: Arc<Linguistics>) -> Result<Searcher, Error> {
+        let live = live_dictionary::LiveLinguistics::fixed(linguistics);
+        Searcher::with_dictionary(opened, live)
+    }
+
+    fn with_dictionary(
+        opened: OpenIndex,
+        linguistics: live_dictionary::LiveLinguistics,
+    ) -> Result<Searcher, Error> {
         let reader = opened
             .index
             .reader_builder()
@@ -252,6 +269,7 @@ impl Searcher {
             linguistics,
             synonyms: Synonyms::default(),
             window_days: std::sync::Mutex::new(None),
+            shared_clusters: std::sync::Mutex::new(None),
         })
     }
 
@@ -270,11 +288,17 @@ impl Searcher {
         &self.reader
     }
 
+    /// The dictionary for a search now: the index's current one.
+    pub(crate) fn linguistics(&self) -> Arc<Linguistics> {
+        let generation = self.reader.searcher().generation().generation_id();
+        self.linguistics.current(generation, &self.opened.index)
+    }
+
     fn plan(&self, request: &SearchRequest) -> Result<Plan, Error> {
         Plan::new(
             request,
             &self.opened.fields,
-            &self.linguistics,
+            &self.linguistics(),
             &self.synonyms,
         )
     }
@@ -373,13 +397,39 @@ impl Searcher {
             )
         });
         let (members, counted) = searcher
-            .search(query, &(collapse::Members { scored: ranked }, counts))
+            .search(
+                query,
+                &(
+                    collapse::Members {
+                        scored: ranked,
+                        shared: Some(self.shared_clusters(&searcher)),
+                    },
+                    counts,
+                ),
+            )
             .map_err(err)?;
         Ok(Pass {
             members,
             facets: counted.map(|(meta, entities)| facets_of(&meta, entities)),
             partial: false,
         })
+    }
+
+    /// The shared cluster labels of `searcher`'s generation, counted on its first search.
+    fn shared_clusters(&self, searcher: &tantivy::Searcher) -> Arc<collapse::Shared> {
+        let generation = searcher.generation().generation_id();
+        let mut cached = self
+            .shared_clusters
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        match &*cached {
+            Some((g, shared)) if *g == generation => Arc::clone(shared),
+            _ => {
+                let shared = Arc::new(collapse::Shared::of(searcher));
+                *cached = Some((generation, Arc::clone(&shared)));
+                shared
+            }
+        }
     }
 
     /// One page of clusters: each shown as its earliest matching article, with the paths of

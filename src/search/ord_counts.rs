@@ -11,12 +11,14 @@
 use std::cmp::Reverse;
 use std::collections::HashMap;
 use std::io;
+use std::sync::Arc;
 
-use tantivy::columnar::{StrColumn, TermOrdHit};
+use super::term_table::TermTable;
 
 /// One segment's counts for the values of one column under one prefix.
 pub struct OrdTally {
-    column: Option<StrColumn>,
+    /// The column's values (see [`term_table`](super::term_table)).
+    table: Option<Arc<TermTable>>,
     /// Stripped from every value (`TYPE\0` for an entity type; empty for a whole column).
     prefix: Vec<u8>,
     /// Ordinals `[start, end)` are those under the prefix.
@@ -26,19 +28,36 @@ pub struct OrdTally {
 }
 
 impl OrdTally {
-    /// A tally of the values of `column` that start with `prefix`.
-    pub fn new(column: Option<StrColumn>, prefix: &[u8]) -> io::Result<OrdTally> {
-        let (start, end) = match &column {
-            Some(c) => prefix_range(c, prefix)?,
+    /// A tally of the values of a column (its `table`) that start with `prefix`.
+    pub fn new(table: Option<Arc<TermTable>>, prefix: &[u8]) -> OrdTally {
+        let (start, end) = match &table {
+            Some(t) => t.prefix_range(prefix),
             None => (0, 0),
         };
         let len = usize::try_from(end.saturating_sub(start)).unwrap_or(0);
-        Ok(OrdTally {
-            column,
+        OrdTally {
+            table,
             prefix: prefix.to_vec(),
             start,
             counts: vec![0; len],
-        })
+        }
+    }
+
+    /// A tally of the values under `prefix` whose counts were taken elsewhere: `counts[i]`
+    /// documents have ordinal `first + i`.
+    pub fn with_counts(
+        table: Option<Arc<TermTable>>,
+        prefix: &[u8],
+        counts: &[u32],
+        first: u64,
+    ) -> OrdTally {
+        let mut tally = OrdTally::new(table, prefix);
+        let from = usize::try_from(tally.start.saturating_sub(first)).unwrap_or(usize::MAX);
+        let taken = counts.get(from..).unwrap_or_default();
+        for (mine, theirs) in tally.counts.iter_mut().zip(taken) {
+            *mine = *theirs;
+        }
+        tally
     }
 
     /// Counts one document with value `ord`; ordinals outside the prefix are ignored.
@@ -67,12 +86,12 @@ impl OrdTally {
 
     /// The ordinal of `value` (without the prefix) in this segment.
     pub fn ord_of(&self, value: &str) -> io::Result<Option<u64>> {
-        let Some(column) = &self.column else {
+        let Some(table) = &self.table else {
             return Ok(None);
         };
         let mut key = self.prefix.clone();
         key.extend_from_slice(value.as_bytes());
-        column.dictionary().term_ord(&key)
+        Ok(table.ord_of(&key))
     }
 
     /// The non-zero `(count, ordinal)` pairs, the best `head` first in rank order (most
@@ -94,52 +113,20 @@ impl OrdTally {
         pairs
     }
 
-    /// The values of `pairs` (`(count, ordinal)` in ordinal order) with their counts, decoded
-    /// in one ordered pass over the dictionary.
+    /// The values of `pairs` (`(count, ordinal)`) with their counts.
     fn resolve(&self, pairs: &[(u64, u64)]) -> io::Result<Vec<(String, u64)>> {
-        let Some(column) = &self.column else {
+        let Some(table) = &self.table else {
             return Ok(Vec::new());
         };
-        let ords: Vec<u64> = pairs.iter().map(|p| p.1).collect();
-        let mut names = Vec::with_capacity(ords.len());
         let skip = self.prefix.len();
-        column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
-            let value = bytes.get(skip..).unwrap_or_default();
-            names.push(String::from_utf8_lossy(value).into_owned());
-        })?;
-        Ok(names.into_iter().zip(pairs.iter().map(|p| p.0)).collect())
+        Ok(pairs
+            .iter()
+            .filter_map(|&(count, ord)| {
+                let value = table.get(ord)?.get(skip..).unwrap_or_default();
+                Some((String::from_utf8_lossy(value).into_owned(), count))
+            })
+            .collect())
     }
-}
-
-/// The ordinals of the keys that start with `prefix`: `[first >= prefix, first >= successor)`.
-fn prefix_range(column: &StrColumn, prefix: &[u8]) -> io::Result<(u64, u64)> {
-    let total = column.num_terms() as u64;
-    if prefix.is_empty() {
-        return Ok((0, total));
-    }
-    let first_at_or_after = |key: &[u8]| -> io::Result<u64> {
-        let (TermOrdHit::Exact(ord) | TermOrdHit::Next(ord)) =
-            column.dictionary().term_ord_or_next(key)?;
-        Ok(ord.min(total))
-    };
-    let start = first_at_or_after(prefix)?;
-    let end = match successor(prefix) {
-        Some(after) => first_at_or_after(&after)?,
-        None => total,
-    };
-    Ok((start, end.max(start)))
-}
-
-/// The smallest key greater than every key that starts with `prefix`.
-fn successor(prefix: &[u8]) -> Option<Vec<u8>> {
-    let mut after = prefix.to_vec();
-    while let Some(last) = after.pop() {
-        if last < u8::MAX {
-            after.push(last + 1);
-            return Some(after);
-        }
-    }
-    None
 }
 
 /// The `top` values with the most documents over all segments, most first, ties by value.
@@ -202,16 +189,4 @@ fn merged(tallies: &[&OrdTally], top: usize) -> io::Result<Vec<(String, u64)>> {
         }
     }
     Ok(all.into_iter().collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn successor_of_a_prefix_bounds_every_key_under_it() {
-        assert_eq!(successor(b"PER\0"), Some(b"PER\x01".to_vec()));
-        assert_eq!(successor(b"a\xff"), Some(b"b".to_vec()));
-        assert_eq!(successor(b"\xff\xff"), None);
-    }
 }

@@ -72,7 +72,13 @@ impl Searcher {
                 IndexRecordOption::Basic,
             );
             let members = searcher
-                .search(&same, &super::collapse::Members { scored: false })
+                .search(
+                    &same,
+                    &super::collapse::Members {
+                        scored: false,
+                        shared: None,
+                    },
+                )
                 .map_err(query_failed)?;
             for m in members.iter().filter(|m| m.address != source.address) {
                 duplicates.push((m.published, self.article_ref(&searcher, m.address)?));

@@ -175,7 +175,8 @@ impl Searcher {
     fn count_words(&self, docs: &[DocAddress]) -> Result<HashMap<String, u64>, Error> {
         let searcher = self.reader.searcher();
         let body = self.opened.fields.body;
-        let analyzer = &self.linguistics.analyzer;
+        let linguistics = self.linguistics();
+        let analyzer = &linguistics.analyzer;
         let mut counts: HashMap<String, u64> = HashMap::new();
         let mut seen: HashSet<String> = HashSet::new();
         for &address in docs {

@@ -514,10 +514,10 @@ fn split_counts(reader: &SegmentReader, split: Split) -> tantivy::Result<Option<
         // Facets are stored as `TYPE\0name`; one type's values are one sorted run.
         Split::Entity(kind) => ("entity", [kind.as_str().as_bytes(), &[0]].concat()),
     };
-    let Some(column) = columns::text(reader, name)? else {
+    let Some((column, table)) = columns::text_with_values(reader, name)? else {
         return Ok(None);
     };
-    let tally = OrdTally::new(Some(column.clone()), &prefix)?;
+    let tally = OrdTally::new(Some(table), &prefix);
     Ok(Some(SplitCounts {
         column,
         tally,
