@@ -31,17 +31,45 @@ fn main() {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
     let files = article_files(&source);
     if files.is_empty() {
-        eprintln!(
-            "bench_ingest: no articles under {} (is ../shared present?)",
+        fail(&format!(
+            "no articles under {} (is ../shared present?)",
             source.display()
-        );
-        std::process::exit(2);
+        ));
     }
     let Ok(tmp) = tempfile::tempdir() else {
-        eprintln!("bench_ingest: cannot create a temporary folder");
-        std::process::exit(2);
+        fail("cannot create a temporary folder");
     };
     let corpus = tmp.path().join("corpus");
+    copy_corpus(&files, copies, &corpus);
+    model_cost();
+    let options = IngestOptions::new(corpus.clone(), tmp.path().join("index"));
+    let cpu_before = process_cpu();
+    let report = ingest::run(&options, &|_| {}, &|_| {}).unwrap_or_else(|e| fail(&e.to_string()));
+    let ingest_cpu = process_cpu().saturating_sub(cpu_before);
+    let extraction = time_extraction(&files, copies, &options.parse);
+    println!(
+        "corpus: {} files ({} copies of {})",
+        report.seen,
+        copies,
+        source.display()
+    );
+    println!(
+        "ingest: {} indexed in {:.2} s wall, {:.0} docs/s; {:.2} s CPU (all threads)",
+        report.indexed,
+        report.seconds,
+        report.docs_per_second,
+        ingest_cpu.as_secs_f64()
+    );
+    print_extraction_shares(&extraction, ingest_cpu);
+}
+
+fn fail(message: &str) -> ! {
+    eprintln!("bench_ingest: {message}");
+    std::process::exit(2);
+}
+
+/// `copies` copies of `files` under `corpus/copyN/`, names prefixed to stay unique.
+fn copy_corpus(files: &[PathBuf], copies: usize, corpus: &Path) {
     for copy in 0..copies {
         for (i, file) in files.iter().enumerate() {
             let name = file
@@ -57,39 +85,16 @@ fn main() {
             let _ = std::fs::copy(file, &target);
         }
     }
+}
 
-    model_cost();
-    let options = IngestOptions::new(corpus.clone(), tmp.path().join("index"));
-    let cpu_before = process_cpu();
-    let report = match ingest::run(&options, &|_| {}, &|_| {}) {
-        Ok(report) => report,
-        Err(e) => {
-            eprintln!("bench_ingest: {e}");
-            std::process::exit(2);
-        }
-    };
-    let ingest_cpu = process_cpu().saturating_sub(cpu_before);
-
-    let extraction = time_extraction(&files, copies, &options.parse);
-    println!(
-        "corpus: {} files ({} copies of {})",
-        report.seen,
-        copies,
-        source.display()
-    );
-    println!(
-        "ingest: {} indexed in {:.2} s wall, {:.0} docs/s; {:.2} s CPU (all threads)",
-        report.indexed,
-        report.seconds,
-        report.docs_per_second,
-        ingest_cpu.as_secs_f64()
-    );
+/// Date and entity extraction CPU as shares of the rest of ingest and of the whole.
+fn print_extraction_shares(extraction: &Extraction, ingest_cpu: Duration) {
     let Extraction {
         date_time,
         entity_time,
         mentions,
         entities,
-    } = extraction;
+    } = *extraction;
     let rest = ingest_cpu
         .saturating_sub(date_time)
         .saturating_sub(entity_time)
@@ -138,6 +143,7 @@ fn model_cost() {
 }
 
 /// Extraction alone, on the same articles, single-threaded.
+#[derive(Clone, Copy)]
 struct Extraction {
     date_time: Duration,
     entity_time: Duration,

@@ -115,6 +115,51 @@ fn jieba_baseline(jieba: &jieba_rs::Jieba, text: &str) -> Vec<Named> {
         .collect()
 }
 
+/// Untyped, typed and per-type counts of one extractor over the gold articles.
+#[derive(Default)]
+struct Table {
+    untyped: Counts,
+    typed: Counts,
+    per: BTreeMap<String, Counts>,
+}
+
+impl Table {
+    fn add(&mut self, untyped: Counts, typed: Counts, per: BTreeMap<String, Counts>) {
+        self.untyped.add(untyped);
+        self.typed.add(typed);
+        for (kind, counts) in per {
+            self.per.entry(kind).or_default().add(counts);
+        }
+    }
+
+    fn print(&self, label: &str, documents: usize) {
+        println!("{label}, {documents} documents");
+        println!("{}", support::HEADER);
+        println!("{}", self.untyped.row("untyped"));
+        println!("{}", self.typed.row("typed (micro)"));
+        for (kind, counts) in &self.per {
+            println!("{}", counts.row(kind));
+        }
+        println!();
+    }
+}
+
+/// The gold record's entities as (type, folded names).
+fn gold_entities(record: &serde_json::Value) -> Vec<Named> {
+    record["entities"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            let names = e["names"].as_array().into_iter().flatten();
+            (
+                e["type"].as_str().unwrap_or_default().to_string(),
+                names.filter_map(|n| n.as_str()).map(fold).collect(),
+            )
+        })
+        .collect()
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let verbose = args.iter().any(|a| a == "--verbose");
@@ -133,14 +178,8 @@ fn main() {
         eprintln!("eval_entities: no usable entity model; the first table is the rules alone");
     }
     let raw_jieba = jieba_rs::Jieba::new();
-    let mut rule_totals = [Counts::default(), Counts::default()];
-    let mut rule_per: BTreeMap<String, Counts> = BTreeMap::new();
-    let mut totals = [Counts::default(), Counts::default()];
-    let mut base_totals = [Counts::default(), Counts::default()];
-    let mut per: BTreeMap<String, Counts> = BTreeMap::new();
-    let mut base_per: BTreeMap<String, Counts> = BTreeMap::new();
-    let mut extraction = Duration::ZERO;
-    let mut rules_time = Duration::ZERO;
+    let (mut full, mut rules, mut base) = (Table::default(), Table::default(), Table::default());
+    let (mut extraction, mut rules_time) = (Duration::ZERO, Duration::ZERO);
     for record in &gold {
         let file = record["file"].as_str().unwrap_or_default();
         let article = match support::parse(&shared.join(file)) {
@@ -150,18 +189,7 @@ fn main() {
                 continue;
             }
         };
-        let want: Vec<Named> = record["entities"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|e| {
-                let names = e["names"].as_array().into_iter().flatten();
-                (
-                    e["type"].as_str().unwrap_or_default().to_string(),
-                    names.filter_map(|n| n.as_str()).map(fold).collect(),
-                )
-            })
-            .collect();
+        let want = gold_entities(record);
         // exactly the text ingest extracts from: own title, body, credit lines, source line
         let text = article::text_of(&article.document);
         let (title, body) = (text.title.unwrap_or(""), analyse::entity_body(&text));
@@ -169,62 +197,36 @@ fn main() {
         let started = Instant::now();
         let found = linguistics.entities_with(title, body, model);
         extraction += started.elapsed();
-        let (u, t, p, extra, missed) = score(&named(&found), &want);
-        totals[0].add(u);
-        totals[1].add(t);
-        for (k, c) in p {
-            per.entry(k).or_default().add(c);
-        }
+        let (u, t, per, extra, missed) = score(&named(&found), &want);
+        full.add(u, t, per);
         let started = Instant::now();
         let rules_only = linguistics.entities_with(title, body, None);
         rules_time += started.elapsed();
-        let (ru, rt, rp, _, _) = score(&named(&rules_only), &want);
-        rule_totals[0].add(ru);
-        rule_totals[1].add(rt);
-        for (k, c) in rp {
-            rule_per.entry(k).or_default().add(c);
-        }
-        let text = format!("{title}\n{body}");
-        let (bu, bt, bp, _, _) = score(&jieba_baseline(&raw_jieba, &text), &want);
-        base_totals[0].add(bu);
-        base_totals[1].add(bt);
-        for (k, c) in bp {
-            base_per.entry(k).or_default().add(c);
-        }
+        let (u, t, per, _, _) = score(&named(&rules_only), &want);
+        rules.add(u, t, per);
+        let baseline = jieba_baseline(&raw_jieba, &format!("{title}\n{body}"));
+        let (u, t, per, _, _) = score(&baseline, &want);
+        base.add(u, t, per);
         if verbose {
-            for e in extra {
-                println!("{file}: EXTRA  {e}");
-            }
-            for m in missed {
-                println!("{file}: MISSED {m}");
-            }
+            extra.iter().for_each(|e| println!("{file}: EXTRA  {e}"));
+            missed.iter().for_each(|m| println!("{file}: MISSED {m}"));
         }
     }
-    for (label, totals, per) in [
-        (
-            "newsidx entity extractor (model + gazetteer + rules)",
-            totals,
-            &per,
-        ),
-        ("newsidx rules alone (no model)", rule_totals, &rule_per),
-        ("baseline: raw jieba POS tags", base_totals, &base_per),
-    ] {
-        println!("{label}, {} documents", gold.len());
-        println!("{}", support::HEADER);
-        println!("{}", totals[0].row("untyped"));
-        println!("{}", totals[1].row("typed (micro)"));
-        for (kind, counts) in per.iter() {
-            println!("{}", counts.row(kind));
-        }
-        println!();
-    }
+    let documents = gold.len();
+    full.print(
+        "newsidx entity extractor (model + gazetteer + rules)",
+        documents,
+    );
+    rules.print("newsidx rules alone (no model)", documents);
+    base.print("baseline: raw jieba POS tags", documents);
+    let per_article = |d: Duration| d.as_secs_f64() * 1000.0 / documents.max(1) as f64;
     println!(
         "extraction time: {:.3} ms per article (title + body, this machine)",
-        extraction.as_secs_f64() * 1000.0 / gold.len().max(1) as f64
+        per_article(extraction)
     );
     println!(
         "  rules alone: {:.3} ms per article",
-        rules_time.as_secs_f64() * 1000.0 / gold.len().max(1) as f64
+        per_article(rules_time)
     );
     benchmarks(&shared.join("ner"), &linguistics, model);
 }

@@ -96,12 +96,18 @@ fn main() {
         judged.len(),
         corpus.display()
     );
+    print_table(&ours, &base);
+    print_twins(&judged, &by_id);
+}
+
+/// MRR, P@5 and R@10 per query kind, newsidx beside the baseline.
+fn print_table(ours: &BTreeMap<String, Vec<Scores>>, base: &BTreeMap<String, Vec<Scores>>) {
     println!(
         "{:<12}{:>4}   {:>6} {:>6} {:>6}   {:>6} {:>6} {:>6}",
         "kind", "n", "MRR", "P@5", "R@10", "MRR", "P@5", "R@10"
     );
     println!("{:<16}   {:^20}   {:^20}", "", "newsidx", "baseline");
-    for (kind, scores) in &ours {
+    for (kind, scores) in ours {
         let (o, b) = (mean(scores), mean(&base[kind]));
         println!(
             "{kind:<12}{:>4}   {:>6.3} {:>6.3} {:>6.3}   {:>6.3} {:>6.3} {:>6.3}",
@@ -115,6 +121,10 @@ fn main() {
         );
     }
     println!();
+}
+
+/// Each traditional-script query beside its simplified twin: it must do as well.
+fn print_twins(judged: &[Judged], by_id: &BTreeMap<String, Scores>) {
     for q in judged.iter().filter(|q| q.twin.is_some()) {
         let twin = q.twin.as_deref().unwrap_or("");
         let (t, s) = (by_id[&q.id], by_id.get(twin).copied().unwrap_or_default());

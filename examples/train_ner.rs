@@ -37,6 +37,9 @@ use newsidx::analyse::entities::model::{Model, Span, spans_to_labels};
 use newsidx::analyse::entities::trainer::{Example, Rng, Trainer};
 use rayon::prelude::*;
 
+/// One training corpus: its name, its sentences, and how many times an epoch sees it.
+type Set = (String, Vec<Sample>, usize);
+
 const SEED: u64 = 20261130;
 const EPOCHS: usize = 10;
 const PRUNE_BELOW: i16 = 47;
@@ -48,7 +51,7 @@ fn fail(msg: String) -> ! {
 }
 
 /// The recipe's corpora: (what, samples, copies).
-fn corpora(base: &Path, msra_only: bool) -> Result<Vec<(String, Vec<Sample>, usize)>, String> {
+fn corpora(base: &Path, msra_only: bool) -> Result<Vec<Set>, String> {
     let msra = base.join("msra/train.txt");
     let mut out = vec![(msra.display().to_string(), ner_data::msra(&msra)?, 1)];
     if !msra_only {
@@ -61,7 +64,7 @@ fn corpora(base: &Path, msra_only: bool) -> Result<Vec<(String, Vec<Sample>, usi
 }
 
 /// The names of every training sentence (each counted once, whatever its copies).
-fn lexicon(sets: &[(String, Vec<Sample>, usize)]) -> Lexicon {
+fn lexicon(sets: &[Set]) -> Lexicon {
     let samples: Vec<(&str, &[Span])> = sets
         .iter()
         .flat_map(|(_, set, _)| set.iter().map(|s| (s.text.as_str(), s.spans.as_slice())))
@@ -79,7 +82,7 @@ fn fold_of(i: usize, len: usize, folds: usize) -> usize {
 /// with it, so the model learns how far the lexicon holds for names it has never seen, as at
 /// test time (leaving out the one sentence would let its article's other sentences vouch for
 /// every name in it).
-fn fold_lexicons(sets: &[(String, Vec<Sample>, usize)], folds: usize) -> Vec<Lexicon> {
+fn fold_lexicons(sets: &[Set], folds: usize) -> Vec<Lexicon> {
     (0..folds)
         .into_par_iter()
         .map(|f| {
@@ -99,12 +102,7 @@ fn fold_lexicons(sets: &[(String, Vec<Sample>, usize)], folds: usize) -> Vec<Lex
 
 /// Training examples. With `folds` > 0 each sentence's lexicon codes come from its fold's
 /// lexicon (`fold_lexicons`), else from `lex` as if the sentence had not been learned from.
-fn examples(
-    ling: &Linguistics,
-    lex: &Lexicon,
-    sets: &[(String, Vec<Sample>, usize)],
-    folds: usize,
-) -> Vec<Example> {
+fn examples(ling: &Linguistics, lex: &Lexicon, sets: &[Set], folds: usize) -> Vec<Example> {
     let fold_lex = fold_lexicons(sets, folds);
     let mut samples: Vec<(&Sample, Option<&Lexicon>)> = Vec::new();
     for (_, set, copies) in sets {
@@ -135,7 +133,7 @@ fn examples(
 /// and returns it: a slice of the TRAIN data to choose the epoch count and the features on,
 /// so that test sets stay unseen. One block at the end, not every k-th sentence: neighbouring
 /// sentences share their articles' names, which would flatter the lexicon.
-fn hold_out(sets: &mut [(String, Vec<Sample>, usize)], k: usize) -> Vec<Sample> {
+fn hold_out(sets: &mut [Set], k: usize) -> Vec<Sample> {
     let mut dev = Vec::new();
     if k == 0 {
         return dev;
@@ -147,122 +145,172 @@ fn hold_out(sets: &mut [(String, Vec<Sample>, usize)], k: usize) -> Vec<Sample> 
     dev
 }
 
+/// Flags that take a value, so their values are not taken for positional arguments.
+const VALUE_FLAGS: [&str; 6] = [
+    "--own",
+    "--base",
+    "--epochs",
+    "--prune",
+    "--holdout",
+    "--lex-folds",
+];
+
+const USAGE: &str = "usage: train_ner NER_DIR OUT [--msra-protocol] [--epochs N] [--prune N] [--holdout K] [--lex-folds K] | --own FILE OUT [--base NER_DIR]";
+
+/// The command line.
+struct Options {
+    base: Option<PathBuf>,
+    own: Option<PathBuf>,
+    out: PathBuf,
+    msra_only: bool,
+    epochs: usize,
+    holdout: usize,
+    folds: usize,
+    prune: i16,
+}
+
+impl Options {
+    fn parse(args: &[String]) -> Options {
+        let flag = |name: &str| args.iter().position(|a| a == name);
+        let value = |name: &str| flag(name).and_then(|i| args.get(i + 1)).map(PathBuf::from);
+        let number = |name: &str, default: usize| -> usize {
+            flag(name)
+                .and_then(|i| args.get(i + 1))
+                .map_or(Some(default), |v| v.parse().ok())
+                .unwrap_or_else(|| fail(format!("{name} needs a number")))
+        };
+        let after_value_flag = |i: usize| {
+            i.checked_sub(1)
+                .and_then(|j| args.get(j))
+                .is_some_and(|p| VALUE_FLAGS.contains(&p.as_str()))
+        };
+        let positional: Vec<&String> = args
+            .iter()
+            .enumerate()
+            .filter(|&(i, a)| !a.starts_with("--") && !after_value_flag(i))
+            .map(|(_, a)| a)
+            .collect();
+        let own = value("--own");
+        let (base, out) = match (own.is_some(), positional.as_slice()) {
+            (true, [out]) => (value("--base"), PathBuf::from(out)),
+            (false, [base, out]) => (Some(PathBuf::from(base)), PathBuf::from(out)),
+            _ => fail(USAGE.into()),
+        };
+        Options {
+            base,
+            own,
+            out,
+            msra_only: flag("--msra-protocol").is_some(),
+            epochs: number("--epochs", EPOCHS),
+            holdout: number("--holdout", 0),
+            folds: number("--lex-folds", LEX_FOLDS),
+            prune: i16::try_from(number("--prune", PRUNE_BELOW as usize))
+                .unwrap_or_else(|_| fail("--prune must be below 32768".into())),
+        }
+    }
+
+    /// The training sets (the base corpora, then the user's own file) and the held-out slice.
+    fn training_sets(&self) -> (Vec<Set>, Vec<Sample>) {
+        let mut sets = match &self.base {
+            Some(b) => corpora(b, self.msra_only).unwrap_or_else(|e| fail(e)),
+            None => Vec::new(),
+        };
+        if let Some(own) = &self.own {
+            let samples = ner_data::own(own).unwrap_or_else(|e| fail(e));
+            sets.push((own.display().to_string(), samples, 3));
+        }
+        let dev = hold_out(&mut sets, self.holdout);
+        for (name, samples, copies) in &sets {
+            let spans: usize = samples.iter().map(|s| s.spans.len()).sum();
+            println!(
+                "{name}: {} sentences, {spans} entities, x{copies}",
+                samples.len()
+            );
+        }
+        (sets, dev)
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let flag = |name: &str| args.iter().position(|a| a == name);
-    let value = |name: &str| flag(name).and_then(|i| args.get(i + 1)).map(PathBuf::from);
-    let positional: Vec<&String> = args
-        .iter()
-        .enumerate()
-        .filter(|(i, a)| {
-            !a.starts_with("--")
-                && !i.checked_sub(1).and_then(|j| args.get(j)).is_some_and(|p| {
-                    [
-                        "--own",
-                        "--base",
-                        "--epochs",
-                        "--prune",
-                        "--holdout",
-                        "--lex-folds",
-                    ]
-                    .contains(&p.as_str())
-                })
-        })
-        .map(|(_, a)| a)
-        .collect();
-    let msra_only = flag("--msra-protocol").is_some();
-    let number = |name: &str, default: usize| -> usize {
-        flag(name)
-            .and_then(|i| args.get(i + 1))
-            .map_or(Some(default), |v| v.parse().ok())
-            .unwrap_or_else(|| fail(format!("{name} needs a number")))
-    };
-    let epochs = number("--epochs", EPOCHS);
-    let holdout = number("--holdout", 0);
-    let folds = number("--lex-folds", LEX_FOLDS);
-    let prune = i16::try_from(number("--prune", PRUNE_BELOW as usize))
-        .unwrap_or_else(|_| fail("--prune must be below 32768".into()));
-    let own = value("--own");
-    let (base, out) = match (own.is_some(), positional.as_slice()) {
-        (true, [out]) => (value("--base"), PathBuf::from(out)),
-        (false, [base, out]) => (Some(PathBuf::from(base)), PathBuf::from(out)),
-        _ => fail(
-            "usage: train_ner NER_DIR OUT [--msra-protocol] [--epochs N] [--prune N] [--holdout K] [--lex-folds K] | --own FILE OUT [--base NER_DIR]"
-                .into(),
-        ),
-    };
+    let opts = Options::parse(&args);
     let t = Instant::now();
-    let mut sets = match &base {
-        Some(b) => corpora(b, msra_only).unwrap_or_else(|e| fail(e)),
-        None => Vec::new(),
-    };
-    if let Some(own) = &own {
-        let samples = ner_data::own(own).unwrap_or_else(|e| fail(e));
-        sets.push((own.display().to_string(), samples, 3));
-    }
-    let dev = hold_out(&mut sets, holdout);
-    for (name, samples, copies) in &sets {
-        let spans: usize = samples.iter().map(|s| s.spans.len()).sum();
-        println!(
-            "{name}: {} sentences, {spans} entities, x{copies}",
-            samples.len()
-        );
-    }
+    let (sets, dev) = opts.training_sets();
     let ling = Linguistics::new(Vec::new());
     let lex = lexicon(&sets);
-    let train = examples(&ling, &lex, &sets, folds);
+    let train = examples(&ling, &lex, &sets, opts.folds);
     println!(
-        "{} examples prepared in {:.1}s, {} names learned; seed {SEED}, {epochs} epochs, prune below {prune}",
+        "{} examples prepared in {:.1}s, {} names learned; seed {SEED}, {} epochs, prune below {}",
         train.len(),
         t.elapsed().as_secs_f64(),
-        lex.len()
+        lex.len(),
+        opts.epochs,
+        opts.prune
     );
+    let full = train_averaged(&opts, &ling, &lex, &train, &dev);
+    let model: Model = full.pruned(opts.prune);
+    let bytes = model.to_bytes();
+    if let Err(e) = std::fs::write(&opts.out, &bytes) {
+        fail(format!("{}: {e}", opts.out.display()));
+    }
+    println!(
+        "wrote {}: {} bytes, {} features",
+        opts.out.display(),
+        bytes.len(),
+        model.feature_count()
+    );
+    if let Some(b) = opts.base.as_ref().filter(|_| opts.msra_only) {
+        report_msra(b, &ling, &model, &full);
+    }
+}
+
+/// Runs the epochs (scoring the held-out slice after each when there is one) and returns the
+/// averaged, unpruned model with its lexicon.
+fn train_averaged(
+    opts: &Options,
+    ling: &Linguistics,
+    lex: &Lexicon,
+    train: &[Example],
+    dev: &[Sample],
+) -> Model {
     let mut trainer = Trainer::new();
     let mut rng = Rng::new(SEED);
-    for epoch in 1..=epochs {
+    for epoch in 1..=opts.epochs {
         let t = Instant::now();
-        let wrong = trainer.epoch(&train, &mut rng);
+        let wrong = trainer.epoch(train, &mut rng);
         println!(
             "epoch {epoch}: {wrong} sentences wrong, {:.1}s",
             t.elapsed().as_secs_f64()
         );
         if !dev.is_empty() {
             let m = trainer.averaged(0.0).with_lexicon(lex.clone());
-            let c = ner_data::score(&dev, |text| m.tag(&ling.model_input(text)));
+            let c = ner_data::score(dev, |text| m.tag(&ling.model_input(text)));
             println!("  held-out slice after epoch {epoch}: {}", c.summary());
         }
     }
-    let full = trainer.averaged(0.0).with_lexicon(lex);
-    let model: Model = full.pruned(prune);
-    let bytes = model.to_bytes();
-    if let Err(e) = std::fs::write(&out, &bytes) {
-        fail(format!("{}: {e}", out.display()));
-    }
+    trainer.averaged(0.0).with_lexicon(lex.clone())
+}
+
+/// The standard MSRA protocol's figure: the model trained on `msra/train` scored on
+/// `msra/test`, shipped (pruned), unpruned and at other pruning cuts.
+fn report_msra(base: &Path, ling: &Linguistics, model: &Model, full: &Model) {
+    let test = ner_data::msra(&base.join("msra/test.txt")).unwrap_or_else(|e| fail(e));
+    let c = ner_data::score(&test, |text| model.tag(&ling.model_input(text)));
+    println!("MSRA test (model alone): {}", c.summary());
+    let c = ner_data::score(&test, |text| full.tag(&ling.model_input(text)));
     println!(
-        "wrote {}: {} bytes, {} features",
-        out.display(),
-        bytes.len(),
-        model.feature_count()
+        "MSRA test (model alone, unpruned, {} features): {}",
+        full.feature_count(),
+        c.summary()
     );
-    if msra_only && let Some(b) = &base {
-        let test = ner_data::msra(&b.join("msra/test.txt")).unwrap_or_else(|e| fail(e));
-        let c = ner_data::score(&test, |text| model.tag(&ling.model_input(text)));
-        println!("MSRA test (model alone): {}", c.summary());
-        let c = ner_data::score(&test, |text| full.tag(&ling.model_input(text)));
+    for cut in [31, 63, 94] {
+        let m = full.pruned(cut);
+        let c = ner_data::score(&test, |text| m.tag(&ling.model_input(text)));
         println!(
-            "MSRA test (model alone, unpruned, {} features): {}",
-            full.feature_count(),
+            "MSRA test (model alone, pruned below {cut}: {} bytes, {} features): {}",
+            m.to_bytes().len(),
+            m.feature_count(),
             c.summary()
         );
-        for cut in [31, 63, 94] {
-            let m = full.pruned(cut);
-            let c = ner_data::score(&test, |text| m.tag(&ling.model_input(text)));
-            println!(
-                "MSRA test (model alone, pruned below {cut}: {} bytes, {} features): {}",
-                m.to_bytes().len(),
-                m.feature_count(),
-                c.summary()
-            );
-        }
     }
 }

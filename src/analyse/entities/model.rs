@@ -700,89 +700,100 @@ fn list_facts(chars: &[char]) -> (Vec<u64>, Vec<u64>, Vec<u64>) {
 /// Feature hashes of character `i` of `p`, with the lexicon codes `lex` of `p`'s characters,
 /// appended to `out`.
 pub fn features(p: &Prepared, lex: &[Codes], i: usize, out: &mut Vec<u64>) {
-    let n = p.chars.len();
-    let c = |k: isize| -> u64 {
-        let j = i as isize + k;
-        if j < 0 {
-            1
-        } else if j as usize >= n {
-            2
-        } else {
-            gram_char(p.chars[j as usize])
-        }
-    };
-    let cls = |k: isize| -> u64 {
-        let j = i as isize + k;
-        if j < 0 || j as usize >= n {
-            9
-        } else {
-            u64::from(p.classes[j as usize])
-        }
-    };
-    let f = |t: u64, v: &[u64]| -> u64 {
-        let mut h = mix(0x1234_5678, t);
-        for &x in v {
-            h = mix(h, x);
-        }
-        finish(h)
-    };
-    out.push(f(0, &[]));
+    char_features(p, i, out);
+    word_features(p, i, out);
+    hint_features(p, i, out);
+    list_and_title_features(p, i, out);
+    lexicon_features(lex, i, u64::from(p.wpos[i].0), &template, out);
+}
+
+/// The hash of template `t` filled with values `v`.
+fn template(t: u64, v: &[u64]) -> u64 {
+    finish(v.iter().fold(mix(0x1234_5678, t), |h, &x| mix(h, x)))
+}
+
+/// The character `k` places from `i`, with 1 and 2 standing for before the start and after
+/// the end.
+fn char_near(p: &Prepared, i: usize, k: isize) -> u64 {
+    match i.checked_add_signed(k) {
+        None => 1,
+        Some(j) => p.chars.get(j).map_or(2, |&c| gram_char(c)),
+    }
+}
+
+/// The class of the character `k` places from `i`, 9 outside the text.
+fn class_near(p: &Prepared, i: usize, k: isize) -> u64 {
+    i.checked_add_signed(k)
+        .and_then(|j| p.classes.get(j))
+        .map_or(9, |&c| u64::from(c))
+}
+
+/// Templates 0–12: the bias, character unigrams, bigrams and a trigram, and class windows.
+fn char_features(p: &Prepared, i: usize, out: &mut Vec<u64>) {
+    let c = |k| char_near(p, i, k);
+    let cls = |k| class_near(p, i, k);
+    out.push(template(0, &[]));
     for k in -2..=2 {
-        out.push(f(1 + (k + 2) as u64, &[c(k)]));
+        out.push(template(1 + (k + 2) as u64, &[c(k)]));
     }
     for k in -2..=1 {
-        out.push(f(6 + (k + 2) as u64, &[c(k), c(k + 1)]));
+        out.push(template(6 + (k + 2) as u64, &[c(k), c(k + 1)]));
     }
-    out.push(f(10, &[c(-1), c(0), c(1)]));
-    out.push(f(11, &[cls(-1), cls(0), cls(1)]));
-    out.push(f(12, &[cls(-2), cls(-1), cls(0), cls(1), cls(2)]));
-    let (wp, wl) = p.wpos[i];
+    out.push(template(10, &[c(-1), c(0), c(1)]));
+    out.push(template(11, &[cls(-1), cls(0), cls(1)]));
+    out.push(template(12, &[cls(-2), cls(-1), cls(0), cls(1), cls(2)]));
+}
+
+/// Templates 13–18, 37 and 38: jieba's word boundaries, tags and words around the character.
+fn word_features(p: &Prepared, i: usize, out: &mut Vec<u64>) {
+    let (wp, wl) = (u64::from(p.wpos[i].0), u64::from(p.wpos[i].1));
     let [tag, before, after] = p.pos[i];
-    out.push(f(13, &[u64::from(wp), tag]));
-    out.push(f(14, &[u64::from(wp), u64::from(wl), tag]));
+    out.push(template(13, &[wp, tag]));
+    out.push(template(14, &[wp, wl, tag]));
     let [w0, wprev, wnext] = p.word[i];
     if w0 != 0 {
-        out.push(f(15, &[u64::from(wp), w0]));
-        out.push(f(37, &[u64::from(wp), wprev]));
-        out.push(f(38, &[u64::from(wp), wnext]));
+        out.push(template(15, &[wp, w0]));
+        out.push(template(37, &[wp, wprev]));
+        out.push(template(38, &[wp, wnext]));
     }
-    out.push(f(16, &[u64::from(wp), tag, before]));
-    out.push(f(17, &[u64::from(wp), tag, after]));
-    out.push(f(18, &[u64::from(wp), c(0)]));
-    let hint = |j: isize| -> [u8; 4] {
-        if j < 0 || j as usize >= n {
-            [0; 4]
-        } else {
-            p.hints[j as usize]
-        }
-    };
-    let (hp, h0, hn) = (hint(i as isize - 1), hint(i as isize), hint(i as isize + 1));
+    out.push(template(16, &[wp, tag, before]));
+    out.push(template(17, &[wp, tag, after]));
+    out.push(template(18, &[wp, char_near(p, i, 0)]));
+}
+
+/// Templates 20–31: the gazetteer and word-list hints per type at the character, with its
+/// word position, and around it.
+fn hint_features(p: &Prepared, i: usize, out: &mut Vec<u64>) {
+    let hint = |j: Option<usize>| j.and_then(|j| p.hints.get(j)).copied().unwrap_or([0; 4]);
+    let (hp, h0, hn) = (hint(i.checked_sub(1)), hint(Some(i)), hint(Some(i + 1)));
+    let wp = u64::from(p.wpos[i].0);
     for k in 0..4 {
         if h0[k] != 0 {
-            out.push(f(20 + k as u64, &[u64::from(h0[k])]));
-            out.push(f(24 + k as u64, &[u64::from(h0[k]), u64::from(wp)]));
+            out.push(template(20 + k as u64, &[u64::from(h0[k])]));
+            out.push(template(24 + k as u64, &[u64::from(h0[k]), wp]));
         }
         if hp[k] != 0 || hn[k] != 0 {
-            out.push(f(
-                28 + k as u64,
-                &[u64::from(hp[k]), u64::from(h0[k]), u64::from(hn[k])],
-            ));
+            let around = [u64::from(hp[k]), u64::from(h0[k]), u64::from(hn[k])];
+            out.push(template(28 + k as u64, &around));
         }
     }
+}
+
+/// Templates 32–36: suffix-list matches ending here or next, and title words before or after.
+fn list_and_title_features(p: &Prepared, i: usize, out: &mut Vec<u64>) {
     if p.list_at[i] != 0 {
-        out.push(f(32, &[p.list_at[i]]));
+        out.push(template(32, &[p.list_at[i]]));
     }
     if p.title_before[i] != 0 {
-        out.push(f(33, &[p.title_before[i]]));
-        out.push(f(34, &[p.title_before[i], c(0)]));
+        out.push(template(33, &[p.title_before[i]]));
+        out.push(template(34, &[p.title_before[i], char_near(p, i, 0)]));
     }
     if p.title_after[i] != 0 {
-        out.push(f(35, &[p.title_after[i]]));
+        out.push(template(35, &[p.title_after[i]]));
     }
-    if i + 1 < n && p.list_at[i + 1] != 0 {
-        out.push(f(36, &[p.list_at[i + 1]]));
+    if p.list_at.get(i + 1).is_some_and(|&l| l != 0) {
+        out.push(template(36, &[p.list_at[i + 1]]));
     }
-    lexicon_features(lex, i, u64::from(wp), &f, out);
 }
 
 /// Features of the learned names around character `i`: per kind, the code at `i` (position

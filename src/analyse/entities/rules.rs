@@ -1273,92 +1273,93 @@ fn source_line(text: &str, i: usize, after: &str) -> Option<Span> {
 
 /// The names after a byline marker (`记者 张三 李四`, `编辑：王五`) at byte `i`.
 fn byline_names(text: &str, i: usize, marker: &str, out: &mut Vec<Span>) {
+    let Some((mut pos, had_sep)) = byline_start(text, i, marker) else {
+        return;
+    };
+    // one or more names (at most four) separated by spaces or 、, only after a separator
+    for _ in 0..4 {
+        let seg = &text[pos..];
+        pos += seg.len() - seg.trim_start_matches([' ', '\u{3000}', '、']).len();
+        let Some(name_end) = byline_name_at(text, pos, had_sep) else {
+            return;
+        };
+        out.push(Span {
+            start: pos,
+            end: name_end,
+            kind: EntityType::Per,
+        });
+        pos = name_end;
+        let more = matches!(text[pos..].chars().next(), Some(' ' | '、' | '\u{3000}'));
+        if !(had_sep && more) {
+            return;
+        }
+    }
+}
+
+/// Where the names after the byline marker at `i` start, and whether an explicit separator
+/// (`记者：`) came first; None when the marker is part of a word (`编辑部`) or needs a separator.
+fn byline_start(text: &str, i: usize, marker: &str) -> Option<(usize, bool)> {
     // marker at line start, after white space or a separator/bracket
     let before = text[..i].chars().next_back();
     if before.is_some_and(|c| !(c.is_whitespace() || "（(【[|｜丨：:，,。".contains(c))) {
-        return;
+        return None;
     }
     let after = &text[i + marker.len()..];
     let after_t = after.trim_start_matches([' ', '\u{3000}']);
-    let mut pos = i + marker.len() + (after.len() - after_t.len());
-    let sep = after_t.chars().next();
-    let had_sep = sep.is_some_and(|c| BYLINE_SEP.contains(&c));
-    if marker == "文" && !had_sep {
-        return;
+    let pos = i + marker.len() + (after.len() - after_t.len());
+    // without a separator, a space must follow, except after 记者 and 通讯员 (`记者张三`)
+    let spaced = after.len() != after_t.len();
+    let reporter = marker.starts_with("记者") || marker == "通讯员";
+    match after_t.chars().next().filter(|c| BYLINE_SEP.contains(c)) {
+        Some(sep) => Some((pos + sep.len_utf8(), true)),
+        None if marker == "文" => None,
+        None if !(spaced || reporter) => None,
+        None => Some((pos, false)),
     }
-    if had_sep {
-        let c = sep.unwrap_or(' ');
-        pos += c.len_utf8();
-    } else if after.len() == after_t.len() && !(marker.starts_with("记者") || marker == "通讯员")
-    {
-        // no separator and no space: `编辑部` etc.
-        return;
+}
+
+/// Words that follow a reporter's name in a byline (`记者张三报道`) and are cut from it.
+const BYLINE_TAILS: [&str; 8] = [
+    "报道",
+    "摄影",
+    "摄",
+    "发自",
+    "综合报道",
+    "编辑",
+    "实习",
+    "通讯员",
+];
+
+/// The end of a byline name of two to four Han characters starting at `pos`, or None. Without
+/// a separator only names of at most three characters count, since a four-character run there
+/// is as often a name plus the next word.
+fn byline_name_at(text: &str, pos: usize, had_sep: bool) -> Option<usize> {
+    let run: usize = text[pos..]
+        .chars()
+        .take_while(|&c| is_han(c))
+        .take(4)
+        .map(char::len_utf8)
+        .sum();
+    let run_chars = text[pos..pos + run].chars().count();
+    let mut name = &text[pos..pos + run];
+    for tail in BYLINE_TAILS {
+        if let Some(h) = name.strip_suffix(tail) {
+            name = h;
+        }
     }
-    // one or more names separated by spaces or 、
-    let mut names = 0;
-    loop {
-        let seg = &text[pos..];
-        let seg_t = seg.trim_start_matches([' ', '\u{3000}', '、']);
-        pos += seg.len() - seg_t.len();
-        let mut end = pos;
-        let mut n = 0;
-        for (j, c) in seg_t.char_indices() {
-            if is_han(c) && n < 4 {
-                end = pos + j + c.len_utf8();
-                n += 1;
-            } else {
-                break;
-            }
-        }
-        let mut name = &text[pos..end];
-        // `记者张三报道`: cut a following reporting word
-        for tail in [
-            "报道",
-            "摄影",
-            "摄",
-            "发自",
-            "综合报道",
-            "编辑",
-            "实习",
-            "通讯员",
-        ] {
-            if let Some(h) = name.strip_suffix(tail) {
-                name = h;
-            }
-        }
-        let nlen = name.chars().count();
-        let next = text[pos + name.len()..].chars().next();
-        let clean_end = n < 4 || !next.is_some_and(is_han) || name.len() < text[pos..end].len();
-        // after an explicit separator, a three-character name standing alone on its line
-        // may have a rare surname (`编辑 | 禤某某`)
-        let alone = had_sep
-            && nlen == 3
-            && name.len() == text[pos..end].len()
-            && matches!(next, None | Some('\n' | '\r' | ' ' | '\u{3000}'));
-        if (2..=4).contains(&nlen)
-            && (has_surname(name) || alone)
-            && (clean_end || nlen <= 3)
-            && (had_sep || nlen <= 3)
-        {
-            let name_end = pos + name.len();
-            // a 4-char run without separator is ambiguous; keep 3 only when the rest is not Han
-            if nlen == 4 && !had_sep {
-                break;
-            }
-            out.push(Span {
-                start: pos,
-                end: name_end,
-                kind: EntityType::Per,
-            });
-            names += 1;
-            pos = name_end;
-            let nxt = text[pos..].chars().next();
-            if names < 4 && matches!(nxt, Some(' ' | '、' | '\u{3000}')) && had_sep {
-                continue;
-            }
-        }
-        break;
-    }
+    let nlen = name.chars().count();
+    let cut = name.len() < run;
+    let next = text[pos + name.len()..].chars().next();
+    let clean_end = run_chars < 4 || !next.is_some_and(is_han) || cut;
+    // after an explicit separator, a three-character name standing alone on its line
+    // may have a rare surname (`编辑 | 禤某某`)
+    let alone =
+        had_sep && nlen == 3 && !cut && matches!(next, None | Some('\n' | '\r' | ' ' | '\u{3000}'));
+    let is_name = (2..=4).contains(&nlen)
+        && (has_surname(name) || alone)
+        && (clean_end || nlen <= 3)
+        && (had_sep || nlen <= 3);
+    is_name.then_some(pos + name.len())
 }
 
 /// Speaker names from the tag pass: a surname-initial 2-4 character token (or surname token plus
@@ -2001,67 +2002,16 @@ pub fn stock_names(
         if c != '（' && c != '(' {
             continue;
         }
-        let inner_start = i + c.len_utf8();
-        let rest = &text[inner_start..];
-        let close = rest.find(['）', ')']);
-        let Some(close) = close.filter(|&e| e <= 16) else {
-            continue;
-        };
-        let code = rest[..close].trim();
-        let code = code
-            .trim_start_matches("SH")
-            .trim_start_matches("SZ")
-            .trim_start_matches("sh")
-            .trim_start_matches("sz")
-            .trim_start_matches(['：', ':', ' ']);
-        let (num, market) = match code.split_once('.') {
-            Some((n, m)) => (n, m),
-            None => (code, ""),
-        };
-        // six digits (mainland), or a Hong Kong code: four or five digits with `.HK`, or five
-        // digits with a leading zero (`03868`)
-        let num_ok = num.bytes().all(|b| b.is_ascii_digit())
-            && (num.len() == 6
-                || ((4..=5).contains(&num.len()) && market.eq_ignore_ascii_case("HK"))
-                || (num.len() == 5 && num.starts_with('0') && market.is_empty()));
-        let market_ok =
-            market.is_empty() || ["SH", "SZ", "HK", "BJ", "sh", "sz", "hk", "bj"].contains(&market);
-        if !(num_ok && market_ok) {
-            continue;
-        }
-        if known_ends.contains(&i) {
+        let rest = &text[i + c.len_utf8()..];
+        let close = rest.find(['）', ')']).filter(|&e| e <= 16);
+        if !close.is_some_and(|e| is_stock_code(&rest[..e])) || known_ends.contains(&i) {
             continue;
         }
         let map = tok_at_end
             .get_or_insert_with(|| toks.iter().enumerate().map(|(k, t)| (t.be, k)).collect());
-        let Some(&last) = map.get(&i) else {
+        let Some(s) = map.get(&i).and_then(|&last| stock_name_start(toks, last)) else {
             continue;
         };
-        let mut first = last;
-        let mut chars = 0;
-        loop {
-            let t = &toks[first];
-            let n = t.word.chars().count();
-            let nouny = t.tag.starts_with('n')
-                || matches!(t.tag, "j" | "eng" | "vn" | "b" | "l" | "an" | "x");
-            let wordy = t
-                .word
-                .chars()
-                .all(|ch| is_han(ch) || ch.is_ascii_alphabetic());
-            if !nouny || !wordy || chars + n > 8 || last - first >= 3 {
-                first += 1;
-                break;
-            }
-            chars += n;
-            if first == 0 || toks[first - 1].be != t.bs {
-                break;
-            }
-            first -= 1;
-        }
-        if first > last {
-            continue;
-        }
-        let s = toks[first].bs;
         if text[s..i].chars().count() >= 2 {
             out.push(Span {
                 start: s,
@@ -2071,6 +2021,55 @@ pub fn stock_names(
         }
     }
     out
+}
+
+/// A stock code as written in brackets: six digits (mainland), or a Hong Kong code (four or
+/// five digits with `.HK`, or five digits with a leading zero, `03868`), with an optional
+/// exchange prefix or suffix.
+fn is_stock_code(inner: &str) -> bool {
+    let code = inner
+        .trim()
+        .trim_start_matches("SH")
+        .trim_start_matches("SZ")
+        .trim_start_matches("sh")
+        .trim_start_matches("sz")
+        .trim_start_matches(['：', ':', ' ']);
+    let (num, market) = code.split_once('.').unwrap_or((code, ""));
+    let num_ok = num.bytes().all(|b| b.is_ascii_digit())
+        && (num.len() == 6
+            || ((4..=5).contains(&num.len()) && market.eq_ignore_ascii_case("HK"))
+            || (num.len() == 5 && num.starts_with('0') && market.is_empty()));
+    let market_ok =
+        market.is_empty() || ["SH", "SZ", "HK", "BJ", "sh", "sz", "hk", "bj"].contains(&market);
+    num_ok && market_ok
+}
+
+/// The byte start of the company name whose last token is `toks[last]`: at most three
+/// adjacent noun-like tokens of Han or Latin letters, eight characters in all; None when not
+/// even the last token qualifies.
+fn stock_name_start(toks: &[Tok], last: usize) -> Option<usize> {
+    let mut first = last;
+    let mut chars = 0;
+    loop {
+        let t = &toks[first];
+        let n = t.word.chars().count();
+        let nouny =
+            t.tag.starts_with('n') || matches!(t.tag, "j" | "eng" | "vn" | "b" | "l" | "an" | "x");
+        let wordy = t
+            .word
+            .chars()
+            .all(|ch| is_han(ch) || ch.is_ascii_alphabetic());
+        if !nouny || !wordy || chars + n > 8 || last - first >= 3 {
+            first += 1;
+            break;
+        }
+        chars += n;
+        if first == 0 || toks[first - 1].be != t.bs {
+            break;
+        }
+        first -= 1;
+    }
+    (first <= last).then(|| toks[first].bs)
 }
 
 /// Words that make `X股份` a quantity of shares rather than a listed company's short name.
