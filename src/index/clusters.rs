@@ -98,11 +98,40 @@ impl Best {
     }
 }
 
-/// What this run has written so far (not yet searchable).
+/// What this run has written so far (not yet searchable). A band's members form a chain
+/// through `links` from the band's newest entry in `newest`: two words an entry instead of a
+/// vector per band key, since a run holds up to 20,000 articles of 24 bands each.
 #[derive(Default)]
 struct RunTable {
-    by_band: HashMap<u64, Vec<usize>>,
+    newest: HashMap<u64, u32>,
+    /// Per (article, band): the article's index in `members` and the band's previous entry.
+    links: Vec<(u32, u32)>,
     members: Vec<(Signature, u64)>,
+}
+
+/// The end of a band's chain.
+const NO_LINK: u32 = u32::MAX;
+
+impl RunTable {
+    /// Indexes in `members` of the articles that share `band`, newest first.
+    fn sharing(&self, band: u64) -> impl Iterator<Item = usize> + '_ {
+        let mut at = self.newest.get(&band).copied().unwrap_or(NO_LINK);
+        std::iter::from_fn(move || {
+            let &(member, previous) = self.links.get(usize::try_from(at).ok()?)?;
+            at = previous;
+            usize::try_from(member).ok()
+        })
+    }
+
+    fn add(&mut self, signature: &Signature, bands: Vec<u64>, cluster: u64) {
+        let member = u32::try_from(self.members.len()).unwrap_or(NO_LINK);
+        self.members.push((signature.clone(), cluster));
+        for band in bands {
+            let link = u32::try_from(self.links.len()).unwrap_or(NO_LINK);
+            let previous = self.newest.insert(band, link).unwrap_or(NO_LINK);
+            self.links.push((member, previous));
+        }
+    }
 }
 
 /// Assigns clusters during one ingest.
@@ -150,8 +179,8 @@ impl Assigner {
         };
         let mut seen = HashSet::new();
         let mut best: Option<Best> = committed;
-        for band in &bands {
-            for &i in run.by_band.get(band).into_iter().flatten() {
+        for &band in &bands {
+            for i in run.sharing(band) {
                 if !seen.insert(i) {
                     continue;
                 }
@@ -168,11 +197,7 @@ impl Assigner {
             }
         }
         let cluster = best.map_or_else(|| key_of(id), |b| b.cluster);
-        let index = run.members.len();
-        run.members.push((signature.clone(), cluster));
-        for band in bands {
-            run.by_band.entry(band).or_default().push(index);
-        }
+        run.add(signature, bands, cluster);
         cluster
     }
 
@@ -241,5 +266,24 @@ mod tests {
     fn keys_are_stable() {
         assert_eq!(key_of(""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(key_of("a"), 0xaf63_dc4c_8601_ec8c);
+    }
+
+    #[test]
+    fn a_band_lists_the_run_articles_that_share_it_newest_first() {
+        let signature = Signature([7; crate::analyse::neardup::SLOTS]);
+        let mut run = RunTable::default();
+        run.add(&signature, vec![10, 11], 100);
+        run.add(&signature, vec![11, 12], 101);
+        run.add(&signature, vec![10, 11, 13], 102);
+        let sharing = |band| run.sharing(band).collect::<Vec<_>>();
+        assert_eq!(sharing(10), [2, 0]);
+        assert_eq!(sharing(11), [2, 1, 0]);
+        assert_eq!(sharing(12), [1]);
+        assert_eq!(sharing(13), [2]);
+        assert_eq!(sharing(14), Vec::<usize>::new());
+        assert_eq!(
+            run.members.iter().map(|m| m.1).collect::<Vec<_>>(),
+            [100, 101, 102]
+        );
     }
 }
