@@ -99,8 +99,11 @@ impl Best {
 }
 
 /// What this run has written so far (not yet searchable). A band's members form a chain
-/// through `links` from the band's newest entry in `newest`: two words an entry instead of a
-/// vector per band key, since a run holds up to 20,000 articles of 24 bands each.
+/// through `links` from the band's newest entry in `newest`: two 32-bit words an entry
+/// instead of a vector per band key (about half the memory), since a run holds up to 20,000
+/// articles of 24 bands each. Indexes are 32-bit: a run past 4 billion band entries (170
+/// million articles without a checkpoint) would end chains early and miss near-duplicates
+/// rather than fail.
 #[derive(Default)]
 struct RunTable {
     newest: HashMap<u64, u32>,

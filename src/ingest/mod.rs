@@ -47,7 +47,7 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 32 * 1024 * 1024;
 const CHUNK: usize = 256;
 
 /// Articles this run may hold in the near-duplicate assigner's memory (band keys and signature,
-/// about 1.2 KB each) before a checkpoint is committed early, so the run's memory stays flat
+/// about 1.7 KB each) before a checkpoint is committed early, so the run's memory stays flat
 /// however many files it has; runs without checkpoints (`--full`, `--strict`) hold all of
 /// theirs until the end.
 const MAX_PENDING_SIGNATURES: usize = 20_000;
