@@ -29,7 +29,7 @@ use newsidx::analyse::entities::model::{Kind, Model, Span};
 use newsidx::analyse::entities::{self, EntityType};
 use newsidx::analyse::{self, Linguistics};
 use newsidx::ingest::article;
-use support::Counts;
+use support::TypedCounts;
 use unicode_normalization::UnicodeNormalization;
 
 /// (type, names) of one entity, names normalised.
@@ -40,21 +40,11 @@ fn fold(name: &str) -> String {
     nfkc.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Matches predictions to gold records one to one; returns (untyped, typed, per-type) counts
-/// and the unmatched on each side.
-fn score(
-    predicted: &[Named],
-    gold: &[Named],
-) -> (
-    Counts,
-    Counts,
-    BTreeMap<String, Counts>,
-    Vec<String>,
-    Vec<String>,
-) {
+/// Matches predictions to gold records one to one; returns the counts and the unmatched on
+/// each side.
+fn score(predicted: &[Named], gold: &[Named]) -> (TypedCounts, Vec<String>, Vec<String>) {
     let mut used = vec![false; gold.len()];
-    let (mut untyped, mut typed) = (Counts::default(), Counts::default());
-    let mut per: BTreeMap<String, Counts> = BTreeMap::new();
+    let mut c = TypedCounts::default();
     let mut extra = Vec::new();
     for (kind, names) in predicted {
         let hit = gold
@@ -64,22 +54,22 @@ fn score(
         match hit {
             Some((i, (gold_kind, _))) => {
                 used[i] = true;
-                untyped.tp += 1;
+                c.untyped.tp += 1;
                 if gold_kind == kind {
-                    typed.tp += 1;
-                    per.entry(kind.clone()).or_default().tp += 1;
+                    c.typed.tp += 1;
+                    c.per(kind).tp += 1;
                 } else {
-                    typed.fp += 1;
-                    typed.fn_ += 1;
-                    per.entry(kind.clone()).or_default().fp += 1;
-                    per.entry(gold_kind.clone()).or_default().fn_ += 1;
+                    c.typed.fp += 1;
+                    c.typed.fn_ += 1;
+                    c.per(kind).fp += 1;
+                    c.per(gold_kind).fn_ += 1;
                     extra.push(format!("{} as {kind} (gold {gold_kind})", names[0]));
                 }
             }
             None => {
-                untyped.fp += 1;
-                typed.fp += 1;
-                per.entry(kind.clone()).or_default().fp += 1;
+                c.untyped.fp += 1;
+                c.typed.fp += 1;
+                c.per(kind).fp += 1;
                 extra.push(format!("{} as {kind}", names[0]));
             }
         }
@@ -87,13 +77,13 @@ fn score(
     let mut missed = Vec::new();
     for (i, (kind, names)) in gold.iter().enumerate() {
         if !used[i] {
-            untyped.fn_ += 1;
-            typed.fn_ += 1;
-            per.entry(kind.clone()).or_default().fn_ += 1;
+            c.untyped.fn_ += 1;
+            c.typed.fn_ += 1;
+            c.per(kind).fn_ += 1;
             missed.push(format!("{} ({kind})", names.join("/")));
         }
     }
-    (untyped, typed, per, extra, missed)
+    (c, extra, missed)
 }
 
 /// Raw jieba POS tags as entities, with jieba's own dictionary only: the baseline.
@@ -113,35 +103,6 @@ fn jieba_baseline(jieba: &jieba_rs::Jieba, text: &str) -> Vec<Named> {
     seen.into_iter()
         .map(|(name, kind)| (kind, vec![name]))
         .collect()
-}
-
-/// Untyped, typed and per-type counts of one extractor over the gold articles.
-#[derive(Default)]
-struct Table {
-    untyped: Counts,
-    typed: Counts,
-    per: BTreeMap<String, Counts>,
-}
-
-impl Table {
-    fn add(&mut self, untyped: Counts, typed: Counts, per: BTreeMap<String, Counts>) {
-        self.untyped.add(untyped);
-        self.typed.add(typed);
-        for (kind, counts) in per {
-            self.per.entry(kind).or_default().add(counts);
-        }
-    }
-
-    fn print(&self, label: &str, documents: usize) {
-        println!("{label}, {documents} documents");
-        println!("{}", support::HEADER);
-        println!("{}", self.untyped.row("untyped"));
-        println!("{}", self.typed.row("typed (micro)"));
-        for (kind, counts) in &self.per {
-            println!("{}", counts.row(kind));
-        }
-        println!();
-    }
 }
 
 /// The gold record's entities as (type, folded names).
@@ -178,7 +139,7 @@ fn main() {
         eprintln!("eval_entities: no usable entity model; the first table is the rules alone");
     }
     let raw_jieba = jieba_rs::Jieba::new();
-    let (mut full, mut rules, mut base) = (Table::default(), Table::default(), Table::default());
+    let [mut full, mut rules, mut base] = [(); 3].map(|()| TypedCounts::default());
     let (mut extraction, mut rules_time) = (Duration::ZERO, Duration::ZERO);
     for record in &gold {
         let file = record["file"].as_str().unwrap_or_default();
@@ -197,16 +158,14 @@ fn main() {
         let started = Instant::now();
         let found = linguistics.entities_with(title, body, model);
         extraction += started.elapsed();
-        let (u, t, per, extra, missed) = score(&named(&found), &want);
-        full.add(u, t, per);
+        let (counts, extra, missed) = score(&named(&found), &want);
+        full.add(counts);
         let started = Instant::now();
         let rules_only = linguistics.entities_with(title, body, None);
         rules_time += started.elapsed();
-        let (u, t, per, _, _) = score(&named(&rules_only), &want);
-        rules.add(u, t, per);
+        rules.add(score(&named(&rules_only), &want).0);
         let baseline = jieba_baseline(&raw_jieba, &format!("{title}\n{body}"));
-        let (u, t, per, _, _) = score(&baseline, &want);
-        base.add(u, t, per);
+        base.add(score(&baseline, &want).0);
         if verbose {
             extra.iter().for_each(|e| println!("{file}: EXTRA  {e}"));
             missed.iter().for_each(|m| println!("{file}: MISSED {m}"));

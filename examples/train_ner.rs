@@ -24,6 +24,9 @@
 //! (`{"text": ..., "label": {"PER"|"LOC"|"ORG": {surface: [[start, end_inclusive], ...]}}}`),
 //! three times each, to the recipe (or trains on them alone without `--base`).
 
+#[path = "support/mod.rs"]
+mod support;
+
 #[path = "support/ner_data.rs"]
 mod ner_data;
 

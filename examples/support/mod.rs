@@ -80,6 +80,64 @@ impl Counts {
     }
 }
 
+/// Untyped, typed (micro) and per-type counts of one extractor over a benchmark.
+#[derive(Debug, Default, Clone)]
+pub struct TypedCounts {
+    pub untyped: Counts,
+    pub typed: Counts,
+    pub per_type: std::collections::BTreeMap<String, Counts>,
+}
+
+impl TypedCounts {
+    pub fn add(&mut self, other: TypedCounts) {
+        self.untyped.add(other.untyped);
+        self.typed.add(other.typed);
+        for (kind, counts) in other.per_type {
+            self.per_type.entry(kind).or_default().add(counts);
+        }
+    }
+
+    /// The counts of one type, for adding to.
+    pub fn per(&mut self, kind: &str) -> &mut Counts {
+        self.per_type.entry(kind.to_string()).or_default()
+    }
+
+    /// A table: the header, untyped, typed, then one row per type.
+    pub fn print(&self, label: &str, documents: usize) {
+        println!("{label}, {documents} documents");
+        println!("{HEADER}");
+        println!("{}", self.untyped.row("untyped"));
+        println!("{}", self.typed.row("typed (micro)"));
+        for (kind, counts) in &self.per_type {
+            println!("{}", counts.row(kind));
+        }
+        println!();
+    }
+
+    /// One line: typed, untyped and per-type P/R/F1.
+    pub fn summary(&self) -> String {
+        let prf = |c: &Counts| {
+            format!(
+                "P {:.3} R {:.3} F1 {:.3}",
+                c.precision(),
+                c.recall(),
+                c.f1()
+            )
+        };
+        let per: Vec<String> = self
+            .per_type
+            .iter()
+            .map(|(kind, c)| format!("{kind} {}", prf(c)))
+            .collect();
+        format!(
+            "typed {}; untyped {}; {}",
+            prf(&self.typed),
+            prf(&self.untyped),
+            per.join("; ")
+        )
+    }
+}
+
 pub const HEADER: &str = "                   tp   fp   fn       P      R     F1";
 
 fn ratio(a: usize, b: usize) -> f64 {

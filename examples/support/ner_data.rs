@@ -4,6 +4,7 @@
 //! (full-width digits and Latin to ASCII, as in today's news; offsets unchanged), and the
 //! entity-level scorer that `train_ner` and `eval_entities` share.
 
+use crate::support::{Counts, TypedCounts};
 use newsidx::analyse::entities::model::{Kind, Span, normalize};
 use std::path::Path;
 
@@ -200,66 +201,37 @@ pub fn own(path: &Path) -> Result<Vec<Sample>, String> {
     cluener(path)
 }
 
-/// Entity-level counts: exact span and type (typed), exact span (untyped), per type.
-#[derive(Debug, Default, Clone)]
-pub struct Scores {
-    pub typed: [usize; 3],
-    pub untyped: [usize; 3],
-    pub per_type: std::collections::BTreeMap<&'static str, [usize; 3]>,
-}
-
-fn prf(c: [usize; 3]) -> (f64, f64, f64) {
-    let p = c[0] as f64 / (c[0] + c[1]).max(1) as f64;
-    let r = c[0] as f64 / (c[0] + c[2]).max(1) as f64;
-    let f = if p + r > 0.0 {
-        2.0 * p * r / (p + r)
-    } else {
-        0.0
-    };
-    (p, r, f)
-}
-
-impl Scores {
-    pub fn summary(&self) -> String {
-        let (p, r, f) = prf(self.typed);
-        let (up, ur, uf) = prf(self.untyped);
-        let per: Vec<String> = self
-            .per_type
-            .iter()
-            .map(|(k, c)| {
-                let (p, r, f) = prf(*c);
-                format!("{k} P {p:.3} R {r:.3} F1 {f:.3}")
-            })
-            .collect();
-        format!(
-            "typed P {p:.3} R {r:.3} F1 {f:.3}; untyped P {up:.3} R {ur:.3} F1 {uf:.3}; {}",
-            per.join("; ")
-        )
-    }
-}
-
 /// Scores `tag` (char spans of a text) against the samples, micro-averaged.
-pub fn score(samples: &[Sample], tag: impl Fn(&str) -> Vec<Span> + Sync) -> Scores {
+pub fn score(samples: &[Sample], tag: impl Fn(&str) -> Vec<Span> + Sync) -> TypedCounts {
     use rayon::prelude::*;
     let preds: Vec<Vec<Span>> = samples.par_iter().map(|s| tag(&s.text)).collect();
-    let mut sc = Scores::default();
+    let mut sc = TypedCounts::default();
     for (pred, s) in preds.iter().zip(samples) {
         let same_span = |a: &Span, b: &Span| a.start == b.start && a.end == b.end;
         for p in pred {
             let typed = s.spans.contains(p);
-            sc.typed[usize::from(!typed)] += 1;
-            sc.untyped[usize::from(!s.spans.iter().any(|g| same_span(g, p)))] += 1;
-            sc.per_type.entry(p.kind.as_str()).or_default()[usize::from(!typed)] += 1;
+            count(&mut sc.typed, typed);
+            count(&mut sc.untyped, s.spans.iter().any(|g| same_span(g, p)));
+            count(sc.per(p.kind.as_str()), typed);
         }
         for g in &s.spans {
             if !pred.contains(g) {
-                sc.typed[2] += 1;
-                sc.per_type.entry(g.kind.as_str()).or_default()[2] += 1;
+                sc.typed.fn_ += 1;
+                sc.per(g.kind.as_str()).fn_ += 1;
             }
             if !pred.iter().any(|p| same_span(g, p)) {
-                sc.untyped[2] += 1;
+                sc.untyped.fn_ += 1;
             }
         }
     }
     sc
+}
+
+/// A prediction: a true positive when it matched, else a false positive.
+fn count(counts: &mut Counts, matched: bool) {
+    if matched {
+        counts.tp += 1;
+    } else {
+        counts.fp += 1;
+    }
 }
