@@ -33,6 +33,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use newsidx::search::{SearchRequest, Searcher};
+use newsidx::stages::thread_cpu;
 use rayon::prelude::*;
 
 const SEED: u64 = 1;
@@ -564,17 +565,6 @@ fn cold_search(binary: &Path, index: &Path) -> (Duration, Duration) {
         median(runs.iter().map(|r| r.0).collect()),
         median(runs.iter().map(|r| r.1).collect()),
     )
-}
-
-/// CPU time of the calling thread (searches run on it).
-fn thread_cpu() -> Duration {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `ts` is a valid, writable timespec.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
 
 fn load_average() -> String {

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use newsidx::analyse::{dates, entities};
 use newsidx::ingest::article::{self, ParseOptions};
 use newsidx::ingest::{self, IngestOptions};
+use newsidx::stages::thread_cpu;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -186,15 +187,6 @@ fn article_files(dir: &Path) -> Vec<PathBuf> {
         .into_iter()
         .map(|c| c.abs)
         .collect()
-}
-
-/// CPU time of the calling thread (Linux `/proc/thread-self/schedstat`, nanoseconds): on a
-/// shared machine wall time would count other processes' turns as extraction.
-fn thread_cpu() -> Duration {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next()?.parse::<u64>().ok())
-        .map_or(Duration::ZERO, Duration::from_nanos)
 }
 
 /// User plus system CPU time of this process, all threads (Linux `/proc/self/stat`).
