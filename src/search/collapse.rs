@@ -3,6 +3,7 @@
 //! label ([`group`]), and each group is shown as its earliest matching article. `search`,
 //! `duplicates` and `similar` share it.
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -51,9 +52,48 @@ impl Group {
     }
 }
 
-/// Groups members by cluster and orders the groups: by best score (relevance with words to rank
-/// by), else by the date of the group's earliest article.
-pub fn group(members: Vec<Member>, sort: Sort, ranked: bool) -> Vec<Group> {
+/// The order of groups on a page: by best score (relevance with words to rank by), else by
+/// the date of the group's earliest article; ties by that article's age and place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Order {
+    sort: Sort,
+    ranked: bool,
+}
+
+impl Order {
+    pub fn new(sort: Sort, ranked: bool) -> Order {
+        Order { sort, ranked }
+    }
+
+    /// Whether scores decide the order (so documents must be scored).
+    pub fn ranked(self) -> bool {
+        self.ranked
+    }
+
+    fn by_score(self) -> bool {
+        self.sort == Sort::Relevance && self.ranked
+    }
+
+    /// Which of two groups comes first, each given by its best score and earliest member.
+    fn groups(self, a: (Score, &Member), b: (Score, &Member)) -> Ordering {
+        let age = || a.1.age_key().cmp(&b.1.age_key());
+        if self.by_score() {
+            b.0.total_cmp(&a.0).then_with(age)
+        } else if self.sort == Sort::Oldest {
+            age()
+        } else {
+            b.1.published.cmp(&a.1.published).then_with(age)
+        }
+    }
+
+    /// The order of two groups of one.
+    fn members(self, a: &Member, b: &Member) -> Ordering {
+        self.groups((a.score, a), (b.score, b))
+    }
+}
+
+/// Groups members by cluster and orders the groups in `order`.
+pub fn group(members: Vec<Member>, order: Order) -> Vec<Group> {
     let mut by_cluster: HashMap<u64, Vec<Member>> = HashMap::new();
     let mut alone = Vec::new();
     for m in members {
@@ -71,19 +111,10 @@ pub fn group(members: Vec<Member>, sort: Sort, ranked: bool) -> Vec<Group> {
             Group { members, score }
         })
         .collect();
-    let first = |g: &Group| g.first().map(Member::age_key);
-    match (sort, ranked) {
-        (Sort::Relevance, true) => groups.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then_with(|| first(a).cmp(&first(b)))
-        }),
-        (Sort::Oldest, _) => groups.sort_by_key(first),
-        _ => groups.sort_by(|a, b| {
-            let date = |g: &Group| g.first().and_then(|m| m.published);
-            date(b).cmp(&date(a)).then_with(|| first(a).cmp(&first(b)))
-        }),
-    }
+    groups.sort_by(|a, b| match (a.first(), b.first()) {
+        (Some(x), Some(y)) => order.groups((a.score, x), (b.score, y)),
+        _ => Ordering::Equal,
+    });
     groups
 }
 
@@ -96,17 +127,24 @@ struct Summary {
     first: Member,
 }
 
+/// What [`Members`] gathers for a page.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Matches {
+    /// Every matching document with a shared label, and the groups of one that can still make
+    /// the page (all of them without [`Keep`]).
+    pub members: Vec<Member>,
+    /// Matching documents in all.
+    pub matched: usize,
+    /// Groups of one left out because enough better ones were kept.
+    pub left_out: usize,
+}
+
 /// The groups `offset..offset + limit` in [`group`]'s order, and the number of groups. Same
 /// answer as slicing [`group`]'s, but only the groups of the page are built: a broad query
 /// matches tens of thousands of documents, and building a vector for each of their groups
 /// cost more than the search itself.
-pub fn page(
-    mut members: Vec<Member>,
-    sort: Sort,
-    ranked: bool,
-    offset: usize,
-    limit: usize,
-) -> (Vec<Group>, usize) {
+pub fn page(matches: Matches, order: Order, offset: usize, limit: usize) -> (Vec<Group>, usize) {
+    let mut members = matches.members;
     // Only documents sharing a label need grouping; the rest (most of a broad result set,
     // when `Members` knew which labels are shared) are groups of one, left unsorted.
     let mut shared = 0;
@@ -117,6 +155,28 @@ pub fn page(
         }
     }
     members[..shared].sort_unstable_by_key(|m| (m.cluster, m.age_key()));
+    let mut summaries = summarise(&members);
+    let total = summaries.len() + matches.left_out;
+    let order = |a: &Summary, b: &Summary| order.groups((a.score, &a.first), (b.score, &b.first));
+    let end = offset.saturating_add(limit).min(summaries.len());
+    if end < summaries.len() && end > 0 {
+        summaries.select_nth_unstable_by(end - 1, order);
+    }
+    summaries.truncate(end);
+    summaries.sort_unstable_by(order);
+    let groups = summaries
+        .iter()
+        .skip(offset)
+        .map(|s| Group {
+            members: members[s.start..s.start + s.len].to_vec(),
+            score: s.score,
+        })
+        .collect();
+    (groups, total)
+}
+
+/// One summary per run of equal labels (a labelled run sorted together, unlabelled alone).
+fn summarise(members: &[Member]) -> Vec<Summary> {
     let mut summaries: Vec<Summary> = Vec::new();
     let mut start = 0;
     while let Some(first) = members.get(start).copied() {
@@ -139,34 +199,7 @@ pub fn page(
         });
         start += len;
     }
-    let total = summaries.len();
-    let order = |a: &Summary, b: &Summary| match (sort, ranked) {
-        (Sort::Relevance, true) => b
-            .score
-            .total_cmp(&a.score)
-            .then_with(|| a.first.age_key().cmp(&b.first.age_key())),
-        (Sort::Oldest, _) => a.first.age_key().cmp(&b.first.age_key()),
-        _ => b
-            .first
-            .published
-            .cmp(&a.first.published)
-            .then_with(|| a.first.age_key().cmp(&b.first.age_key())),
-    };
-    let end = offset.saturating_add(limit).min(total);
-    if end < total && end > 0 {
-        summaries.select_nth_unstable_by(end - 1, order);
-    }
-    summaries.truncate(end);
-    summaries.sort_unstable_by(order);
-    let groups = summaries
-        .iter()
-        .skip(offset)
-        .map(|s| Group {
-            members: members[s.start..s.start + s.len].to_vec(),
-            score: s.score,
-        })
-        .collect();
-    (groups, total)
+    summaries
 }
 
 /// Which documents of each segment carry a cluster label that some other document of the
@@ -175,7 +208,7 @@ pub fn page(
 /// once per index generation ([`Shared::of`]).
 #[derive(Debug, Default)]
 pub struct Shared {
-    segments: HashMap<SegmentId, Vec<u64>>,
+    segments: HashMap<SegmentId, Arc<Vec<u64>>>,
 }
 
 impl Shared {
@@ -207,10 +240,24 @@ impl Shared {
                     }
                 }
             }
-            segments.insert(reader.segment_id(), bits);
+            segments.insert(reader.segment_id(), Arc::new(bits));
         }
         Shared { segments }
     }
+}
+
+/// Whether document `doc` is set in a segment's bits of [`Shared`].
+fn is_set(bits: &[u64], doc: DocId) -> bool {
+    bits.get(doc as usize / 64)
+        .is_some_and(|word| word & (1 << (doc % 64)) != 0)
+}
+
+/// Keep only the `best` groups of one in `order`: a page needs no more, and a broad query's
+/// tens of thousands of them cost more to gather, merge and partly sort than to search.
+#[derive(Debug, Clone, Copy)]
+pub struct Keep {
+    pub order: Order,
+    pub best: usize,
 }
 
 /// Collects every matching document with its cluster, score and publication instant.
@@ -218,19 +265,26 @@ pub struct Members {
     pub scored: bool,
     /// Which labels are shared; without it every document's label is read.
     pub shared: Option<Arc<Shared>>,
+    /// Keep only the best groups of one (needs `shared`); `None` keeps every document.
+    pub keep: Option<Keep>,
 }
 
 pub struct SegmentMembers {
     segment: SegmentOrdinal,
     cluster: Option<Column<u64>>,
-    /// The segment's documents with a shared label (`None`: read every label).
-    shared: Option<(Arc<Shared>, SegmentId)>,
+    /// The segment's documents with a shared label, one bit each (`None`: read every label).
+    shared: Option<Arc<Vec<u64>>>,
     published: Option<Column<tantivy::DateTime>>,
-    out: Vec<Member>,
+    keep: Option<Keep>,
+    /// Groups of one under `keep`: the best so far and some candidates, pruned when full.
+    alone: Vec<Member>,
+    /// The worst group of one kept at the last pruning: anything no better is left out.
+    worst: Option<Member>,
+    out: Matches,
 }
 
 impl Collector for Members {
-    type Fruit = Vec<Member>;
+    type Fruit = Matches;
     type Child = SegmentMembers;
 
     fn for_segment(
@@ -238,18 +292,20 @@ impl Collector for Members {
         segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentMembers> {
-        let id = reader.segment_id();
         let shared = self
             .shared
             .as_ref()
-            .filter(|s| s.segments.contains_key(&id))
-            .map(|s| (Arc::clone(s), id));
+            .and_then(|s| s.segments.get(&reader.segment_id()))
+            .map(Arc::clone);
         Ok(SegmentMembers {
             segment,
             cluster: columns::unsigned(reader, "cluster"),
+            keep: self.keep.filter(|_| shared.is_some()),
             shared,
             published: columns::published(reader),
-            out: Vec::new(),
+            alone: Vec::new(),
+            worst: None,
+            out: Matches::default(),
         })
     }
 
@@ -257,27 +313,20 @@ impl Collector for Members {
         self.scored
     }
 
-    fn merge_fruits(&self, fruits: Vec<Vec<Member>>) -> tantivy::Result<Vec<Member>> {
-        Ok(fruits.into_iter().flatten().collect())
+    fn merge_fruits(&self, fruits: Vec<Matches>) -> tantivy::Result<Matches> {
+        let mut all = Matches::default();
+        for fruit in fruits {
+            all.members.extend(fruit.members);
+            all.matched += fruit.matched;
+            all.left_out += fruit.left_out;
+        }
+        Ok(all)
     }
 }
 
-impl SegmentCollector for SegmentMembers {
-    type Fruit = Vec<Member>;
-
-    fn collect(&mut self, doc: DocId, score: Score) {
-        let shared = match &self.shared {
-            None => true,
-            Some((shared, id)) => shared.segments.get(id).is_some_and(|bits| {
-                bits.get(doc as usize / 64)
-                    .is_some_and(|word| word & (1 << (doc % 64)) != 0)
-            }),
-        };
-        let cluster = match shared {
-            true => self.cluster.as_ref().and_then(|c| c.first(doc)),
-            false => None,
-        };
-        self.out.push(Member {
+impl SegmentMembers {
+    fn member(&self, doc: DocId, score: Score, cluster: Option<u64>) -> Member {
+        Member {
             address: DocAddress::new(self.segment, doc),
             score,
             cluster,
@@ -286,10 +335,75 @@ impl SegmentCollector for SegmentMembers {
                 .as_ref()
                 .and_then(|c| c.first(doc))
                 .map(|d| d.into_timestamp_secs()),
-        });
+        }
     }
 
-    fn harvest(self) -> Vec<Member> {
+    /// Offers a group of one to the kept best; false when it cannot make the page.
+    fn offer_alone(&mut self, keep: Keep, doc: DocId, score: Score) -> bool {
+        if let Some(worst) = &self.worst
+            && keep.order.by_score()
+            && score < worst.score
+        {
+            return false;
+        }
+        let member = self.member(doc, score, None);
+        let better = |worst: &Member| keep.order.members(&member, worst) == Ordering::Less;
+        if keep.best == 0 || self.worst.as_ref().is_some_and(|w| !better(w)) {
+            return false;
+        }
+        self.alone.push(member);
+        if self.alone.len() >= keep.best.saturating_mul(2).max(64) {
+            self.prune(keep);
+        }
+        true
+    }
+
+    /// Keeps the `best` groups of one and remembers the worst of them.
+    fn prune(&mut self, keep: Keep) {
+        let Some(last) = keep.best.checked_sub(1) else {
+            self.out.left_out += self.alone.len();
+            self.alone.clear();
+            return;
+        };
+        if self.alone.len() <= keep.best {
+            return;
+        }
+        self.alone
+            .select_nth_unstable_by(last, |a, b| keep.order.members(a, b));
+        self.out.left_out += self.alone.len() - keep.best;
+        self.alone.truncate(keep.best);
+        self.worst = self.alone.last().copied();
+    }
+}
+
+impl SegmentCollector for SegmentMembers {
+    type Fruit = Matches;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.out.matched += 1;
+        let shared = match &self.shared {
+            None => true,
+            Some(bits) => is_set(bits, doc),
+        };
+        if !shared && let Some(keep) = self.keep {
+            if !self.offer_alone(keep, doc, score) {
+                self.out.left_out += 1;
+            }
+            return;
+        }
+        let cluster = match shared {
+            true => self.cluster.as_ref().and_then(|c| c.first(doc)),
+            false => None,
+        };
+        let member = self.member(doc, score, cluster);
+        self.out.members.push(member);
+    }
+
+    fn harvest(mut self) -> Matches {
+        if let Some(keep) = self.keep {
+            self.prune(keep);
+        }
+        self.out.members.append(&mut self.alone);
         self.out
     }
 }
@@ -321,7 +435,7 @@ mod tests {
     #[test]
     fn a_cluster_shows_its_earliest_member_and_ranks_by_its_best_score() {
         let members = five_members();
-        let groups = group(members.clone(), Sort::Relevance, true);
+        let groups = group(members.clone(), Order::new(Sort::Relevance, true));
         let shown: Vec<(u32, usize)> = groups
             .iter()
             .map(|g| (g.first().unwrap().address.doc_id, g.others().len()))
@@ -335,12 +449,12 @@ mod tests {
             .collect();
         assert_eq!(others, vec![1, 0]);
 
-        let oldest: Vec<u32> = group(members.clone(), Sort::Oldest, true)
+        let oldest: Vec<u32> = group(members.clone(), Order::new(Sort::Oldest, true))
             .iter()
             .map(|g| g.first().unwrap().address.doc_id)
             .collect();
         assert_eq!(oldest, vec![4, 2, 3]);
-        let newest: Vec<u32> = group(members, Sort::Newest, true)
+        let newest: Vec<u32> = group(members, Order::new(Sort::Newest, true))
             .iter()
             .map(|g| g.first().unwrap().address.doc_id)
             .collect();
@@ -352,12 +466,86 @@ mod tests {
         let mut members = five_members();
         members.extend([m(5, 3.0, None, Some(150)), m(6, 0.5, Some(9), None)]);
         for sort in [Sort::Relevance, Sort::Oldest, Sort::Newest] {
-            let all = group(members.clone(), sort, true);
+            let order = Order::new(sort, true);
+            let all = group(members.clone(), order);
             for (offset, limit) in [(0, 10), (0, 2), (1, 2), (3, 5), (9, 1)] {
-                let (groups, total) = page(members.clone(), sort, true, offset, limit);
+                let matches = Matches {
+                    members: members.clone(),
+                    ..Matches::default()
+                };
+                let (groups, total) = page(matches, order, offset, limit);
                 let expected: Vec<Group> = all.iter().skip(offset).take(limit).cloned().collect();
                 assert_eq!((groups, total), (expected, 4), "{sort:?} {offset} {limit}");
             }
         }
+    }
+
+    /// A segment collector over no columns: undated documents, shared as `shared` says.
+    fn collector(shared: &[u32], keep: Option<Keep>) -> SegmentMembers {
+        let mut bits = vec![0u64; 1];
+        for &doc in shared {
+            bits[0] |= 1 << doc;
+        }
+        SegmentMembers {
+            segment: 0,
+            cluster: None,
+            shared: Some(Arc::new(bits)),
+            published: None,
+            keep,
+            alone: Vec::new(),
+            worst: None,
+            out: Matches::default(),
+        }
+    }
+
+    #[test]
+    fn keeping_the_best_groups_of_one_leaves_the_page_and_total_unchanged() {
+        // 200 documents (more than one pruning's worth), scores repeating so that ties fall
+        // back to document order.
+        let scores: Vec<f32> = (0..200u32).map(|d| ((d * 37) % 23) as f32).collect();
+        for sort in [Sort::Relevance, Sort::Oldest, Sort::Newest] {
+            let order = Order::new(sort, true);
+            for (offset, limit) in [(0, 10), (5, 3), (0, 0), (195, 10), (40, 50)] {
+                let keep = Keep {
+                    order,
+                    best: offset + limit,
+                };
+                let (mut all, mut kept) =
+                    (collector(&[3, 4], None), collector(&[3, 4], Some(keep)));
+                for (doc, &score) in scores.iter().enumerate() {
+                    all.collect(doc as u32, score);
+                    kept.collect(doc as u32, score);
+                }
+                let (all, kept) = (all.harvest(), kept.harvest());
+                assert_eq!((kept.matched, all.matched, all.left_out), (200, 200, 0));
+                assert_eq!(kept.members.len() + kept.left_out, 200, "{sort:?} {offset}");
+                assert!(
+                    kept.members.len() <= 2 + offset + limit,
+                    "{sort:?} {offset}"
+                );
+                assert_eq!(
+                    page(kept, order, offset, limit),
+                    page(all, order, offset, limit),
+                    "{sort:?} {offset} {limit}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_best_groups_of_one_by_score_are_kept_ties_earliest_document_first() {
+        let order = Order::new(Sort::Relevance, true);
+        let mut kept = collector(&[], Some(Keep { order, best: 2 }));
+        for (doc, score) in [(0, 1.0), (1, 3.0), (2, 2.0), (3, 3.0), (4, 0.5)] {
+            kept.collect(doc, score);
+        }
+        let matches = kept.harvest();
+        let (groups, total) = page(matches, order, 0, 2);
+        let shown: Vec<u32> = groups
+            .iter()
+            .filter_map(|g| g.first())
+            .map(|m| m.address.doc_id)
+            .collect();
+        assert_eq!((shown, total), (vec![1, 3], 5));
     }
 }

@@ -7,6 +7,7 @@
 //! so its ordinals are unpacked once into two plain arrays ([`DocOrds`], the layout of a
 //! sparse row) and every later search reads slices of them.
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
 
@@ -59,8 +60,21 @@ impl DocOrds {
 /// Arrays kept at once, in bytes: more than that and the cache starts over.
 const BUDGET_BYTES: usize = 256 << 20;
 
+/// A per-segment array the cache can hold, weighed in bytes.
+pub trait Weighed: Any + Send + Sync {
+    fn weight(&self) -> usize;
+}
+
+impl Weighed for DocOrds {
+    fn weight(&self) -> usize {
+        self.weight()
+    }
+}
+
+type Entry = Arc<dyn Any + Send + Sync>;
+
 struct Cache {
-    arrays: HashMap<(SegmentId, String), Arc<DocOrds>>,
+    arrays: HashMap<(SegmentId, String), Entry>,
     bytes: usize,
 }
 
@@ -71,26 +85,37 @@ static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(|| {
     })
 });
 
-/// The ordinals of `column` (the column `field` of the segment `reader` reads), unpacked on
-/// first use and shared afterwards; `None` for a column too large to unpack.
-pub fn of(reader: &SegmentReader, field: &str, column: &StrColumn) -> Option<Arc<DocOrds>> {
-    let key = (reader.segment_id(), field.to_string());
+/// The array `name` of the segment `reader` reads: built by `build` on first use and shared
+/// afterwards; `None` when `build` gives none.
+pub fn cached<T: Weighed>(
+    reader: &SegmentReader,
+    name: &str,
+    build: impl FnOnce() -> Option<T>,
+) -> Option<Arc<T>> {
+    let key = (reader.segment_id(), name.to_string());
     let lock = || match CACHE.lock() {
         Ok(guard) => guard,
         Err(poisoned) => poisoned.into_inner(),
     };
     if let Some(array) = lock().arrays.get(&key) {
-        return Some(Arc::clone(array));
+        return Arc::clone(array).downcast().ok();
     }
-    let array = Arc::new(DocOrds::build(column, reader.max_doc())?);
+    let array = Arc::new(build()?);
+    let weight = array.weight();
     let mut cache = lock();
-    if cache.bytes + array.weight() > BUDGET_BYTES {
+    if cache.bytes + weight > BUDGET_BYTES {
         cache.arrays.clear();
         cache.bytes = 0;
     }
-    cache.bytes += array.weight();
-    let kept = cache.arrays.entry(key).or_insert(array);
-    Some(Arc::clone(kept))
+    cache.bytes += weight;
+    let kept: Entry = Arc::clone(cache.arrays.entry(key).or_insert(array));
+    kept.downcast().ok()
+}
+
+/// The ordinals of `column` (the column `field` of the segment `reader` reads), unpacked on
+/// first use and shared afterwards; `None` for a column too large to unpack.
+pub fn of(reader: &SegmentReader, field: &str, column: &StrColumn) -> Option<Arc<DocOrds>> {
+    cached(reader, field, || DocOrds::build(column, reader.max_doc()))
 }
 
 #[cfg(test)]

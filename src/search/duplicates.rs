@@ -71,10 +71,13 @@ impl Searcher {
                 &Members {
                     scored: false,
                     shared: None,
+                    keep: None,
                 },
             )
-            .map_err(|e| Error::Query(format!("duplicate listing failed: {e}")))?;
-        let mut groups: Vec<Group> = collapse::group(members, Sort::Oldest, false)
+            .map_err(|e| Error::Query(format!("duplicate listing failed: {e}")))?
+            .members;
+        let order = collapse::Order::new(Sort::Oldest, false);
+        let mut groups: Vec<Group> = collapse::group(members, order)
             .into_iter()
             .filter(|g| g.members.len() > 1)
             .collect();

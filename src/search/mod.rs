@@ -196,7 +196,7 @@ pub(crate) struct Matching {
 
 /// What [`Searcher::collapse_pass`] gathers.
 struct Pass {
-    members: Vec<collapse::Member>,
+    matches: collapse::Matches,
     facets: Option<Facets>,
     /// No document had every word; the members have some.
     partial: bool,
@@ -231,6 +231,11 @@ struct Resolved {
     query: BooleanQuery,
     total: usize,
     partial: bool,
+}
+
+/// Where the requested page ends, in groups.
+fn page_end(request: &SearchRequest) -> usize {
+    request.offset.min(MAX_OFFSET) + request.limit.min(MAX_HITS)
 }
 
 fn elapsed_ms(started: Instant) -> u64 {
@@ -350,8 +355,8 @@ impl Searcher {
             )
         } else {
             let pass = self.collapse_pass(request, &plan)?;
-            let articles = pass.members.len();
-            let (hits, total) = self.collapsed_page(request, &plan, pass.members)?;
+            let articles = pass.matches.matched;
+            let (hits, total) = self.collapsed_page(request, &plan, pass.matches)?;
             (hits, total, articles, pass.partial, pass.facets)
         };
         Ok(SearchResults {
@@ -372,19 +377,29 @@ impl Searcher {
     /// evaluated a broad query three or four times.
     fn collapse_pass(&self, request: &SearchRequest, plan: &Plan) -> Result<Pass, Error> {
         let ranked = request.sort == Sort::Relevance && plan.has_terms();
-        let strict = self.collect(&plan.strict(), ranked, request.facets)?;
-        if strict.members.is_empty()
+        let keep = collapse::Keep {
+            order: collapse::Order::new(request.sort, ranked),
+            best: page_end(request),
+        };
+        let strict = self.collect(&plan.strict(), keep, request.facets)?;
+        if strict.matches.matched == 0
             && let Some(relaxed) = plan.relaxed()
         {
-            let mut pass = self.collect(&relaxed, ranked, request.facets)?;
-            pass.partial = !pass.members.is_empty();
+            let mut pass = self.collect(&relaxed, keep, request.facets)?;
+            pass.partial = pass.matches.matched > 0;
             return Ok(pass);
         }
         Ok(strict)
     }
 
-    /// One pass of `query`: its members (scored when `ranked`) and, with `facets`, its counts.
-    fn collect(&self, query: &BooleanQuery, ranked: bool, facets: bool) -> Result<Pass, Error> {
+    /// One pass of `query`: the members a page in `keep`'s order needs and, with `facets`, its
+    /// counts.
+    fn collect(
+        &self,
+        query: &BooleanQuery,
+        keep: collapse::Keep,
+        facets: bool,
+    ) -> Result<Pass, Error> {
         let searcher = self.reader.searcher();
         let err = |e: tantivy::TantivyError| Error::Query(format!("search failed: {e}"));
         let counts = facets.then(|| {
@@ -396,20 +411,21 @@ impl Searcher {
                 },
             )
         });
-        let (members, counted) = searcher
+        let (matches, counted) = searcher
             .search(
                 query,
                 &(
                     collapse::Members {
-                        scored: ranked,
+                        scored: keep.order.ranked(),
                         shared: Some(self.shared_clusters(&searcher)),
+                        keep: Some(keep),
                     },
                     counts,
                 ),
             )
             .map_err(err)?;
         Ok(Pass {
-            members,
+            matches,
             facets: counted.map(|(meta, entities)| facets_of(&meta, entities)),
             partial: false,
         })
@@ -438,18 +454,14 @@ impl Searcher {
         &self,
         request: &SearchRequest,
         plan: &Plan,
-        members: Vec<collapse::Member>,
+        matches: collapse::Matches,
     ) -> Result<(Vec<Hit>, usize), Error> {
         let searcher = self.reader.searcher();
         let err = |e: tantivy::TantivyError| Error::Query(format!("search failed: {e}"));
         let ranked = request.sort == Sort::Relevance && plan.has_terms();
-        let (groups, total) = collapse::page(
-            members,
-            request.sort,
-            ranked,
-            request.offset.min(MAX_OFFSET),
-            request.limit.min(MAX_HITS),
-        );
+        let order = collapse::Order::new(request.sort, ranked);
+        let offset = request.offset.min(MAX_OFFSET);
+        let (groups, total) = collapse::page(matches, order, offset, request.limit.min(MAX_HITS));
         let mut hits = Vec::new();
         for group in &groups {
             let Some(first) = group.first() else { continue };

@@ -77,9 +77,11 @@ impl Searcher {
                     &super::collapse::Members {
                         scored: false,
                         shared: None,
+                        keep: None,
                     },
                 )
-                .map_err(query_failed)?;
+                .map_err(query_failed)?
+                .members;
             for m in members.iter().filter(|m| m.address != source.address) {
                 duplicates.push((m.published, self.article_ref(&searcher, m.address)?));
             }
