@@ -192,7 +192,8 @@ fn search(args: SearchArgs) -> Result<u8, Error> {
     let results = searcher.search(&args.request())?;
     let mut out = std::io::stdout().lock();
     let written = if args.json {
-        writeln!(out, "{}", render::search_json(&results))
+        let json = serde_json::to_string(&render::search_json(&results));
+        writeln!(out, "{}", json.unwrap_or_default())
     } else {
         write!(out, "{}", render::search_text(&results, &style(&out)))
     };

@@ -4,6 +4,9 @@
 
 use std::fmt::Write as _;
 
+use std::collections::BTreeMap;
+
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::analyse::TextField;
@@ -316,64 +319,115 @@ pub fn facets_text(facets: &Facets, style: &Style) -> String {
 
 /// The `--json` object: `{"query", "parsed", "partial", "total", "articles", "offset",
 /// "took_ms", "hits", ["facets"]}`.
-pub fn search_json(results: &SearchResults) -> Value {
-    let mut json = json!({
-        "query": results.query,
-        "parsed": results.parsed,
-        "partial": results.partial,
-        "total": results.total,
-        "articles": results.articles,
-        "offset": results.offset,
-        "took_ms": results.took_ms,
-        "hits": results.hits.iter().map(hit_json).collect::<Vec<_>>(),
-    });
-    if let (Some(facets), Some(object)) = (&results.facets, json.as_object_mut()) {
-        object.insert("facets".into(), facets_json(facets));
-    }
-    json
-}
-
-fn values_json(values: &[FacetValue]) -> Value {
-    values
-        .iter()
-        .map(|v| json!({"value": v.value, "count": v.count}))
-        .collect()
+/// `search --json` and `/api/search`: serialised straight from the results, not through a
+/// `Value` tree, which cost a served search with facets about a tenth of its CPU. Fields are
+/// in alphabetical order, as a `Value` object prints them, so the output is the same.
+#[derive(Serialize)]
+pub struct SearchJson<'a> {
+    articles: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    facets: Option<FacetsJson<'a>>,
+    hits: Vec<HitJson<'a>>,
+    offset: usize,
+    parsed: &'a str,
+    partial: bool,
+    query: &'a str,
+    took_ms: u64,
+    total: usize,
 }
 
 /// `{"source": [{"value", "count"}], "category", "tag", "month", "entity": {"PER": [...], ...}}`.
-pub fn facets_json(facets: &Facets) -> Value {
-    let entity: serde_json::Map<String, Value> = facets
-        .entity
-        .iter()
-        .map(|(kind, values)| (kind.as_str().to_string(), values_json(values)))
-        .collect();
-    json!({
-        "source": values_json(&facets.source),
-        "category": values_json(&facets.category),
-        "tag": values_json(&facets.tag),
-        "month": values_json(&facets.month),
-        "entity": entity,
-    })
+#[derive(Serialize)]
+struct FacetsJson<'a> {
+    category: Vec<ValueJson<'a>>,
+    entity: BTreeMap<&'static str, Vec<ValueJson<'a>>>,
+    month: Vec<ValueJson<'a>>,
+    source: Vec<ValueJson<'a>>,
+    tag: Vec<ValueJson<'a>>,
 }
 
-fn hit_json(hit: &Hit) -> Value {
-    json!({
-        "id": hit.id,
-        "path": hit.path,
-        "title": hit.title,
-        "published": hit.published.map(|d| d.to_rfc3339()),
-        "score": hit.score,
-        "snippet": snippet_html(&hit.snippet),
-        "author": hit.author,
-        "source": hit.source,
-        "editor": hit.editor,
-        "site": hit.site,
-        "categories": hit.categories,
-        "tags": hit.tags,
-        "entities": hit.entities,
-        "keywords": hit.keywords,
-        "duplicates": hit.duplicates,
-    })
+#[derive(Serialize)]
+struct ValueJson<'a> {
+    count: u64,
+    value: &'a str,
+}
+
+#[derive(Serialize)]
+struct HitJson<'a> {
+    author: &'a Option<String>,
+    categories: &'a [String],
+    duplicates: &'a [String],
+    editor: &'a Option<String>,
+    entities: &'a Value,
+    id: &'a str,
+    keywords: &'a [String],
+    path: &'a str,
+    published: Option<String>,
+    /// As `f64`, the way a `Value` holds an `f32`, so the digits printed stay the same.
+    score: f64,
+    site: &'a Option<String>,
+    snippet: String,
+    source: &'a Option<String>,
+    tags: &'a [String],
+    title: &'a str,
+}
+
+pub fn search_json(results: &SearchResults) -> SearchJson<'_> {
+    SearchJson {
+        articles: results.articles,
+        facets: results.facets.as_ref().map(facets_json),
+        hits: results.hits.iter().map(hit_json).collect(),
+        offset: results.offset,
+        parsed: &results.parsed,
+        partial: results.partial,
+        query: &results.query,
+        took_ms: results.took_ms,
+        total: results.total,
+    }
+}
+
+fn values_json(values: &[FacetValue]) -> Vec<ValueJson<'_>> {
+    values
+        .iter()
+        .map(|v| ValueJson {
+            count: v.count,
+            value: &v.value,
+        })
+        .collect()
+}
+
+fn facets_json(facets: &Facets) -> FacetsJson<'_> {
+    FacetsJson {
+        category: values_json(&facets.category),
+        entity: facets
+            .entity
+            .iter()
+            .map(|(kind, values)| (kind.as_str(), values_json(values)))
+            .collect(),
+        month: values_json(&facets.month),
+        source: values_json(&facets.source),
+        tag: values_json(&facets.tag),
+    }
+}
+
+fn hit_json(hit: &Hit) -> HitJson<'_> {
+    HitJson {
+        author: &hit.author,
+        categories: &hit.categories,
+        duplicates: &hit.duplicates,
+        editor: &hit.editor,
+        entities: &hit.entities,
+        id: &hit.id,
+        keywords: &hit.keywords,
+        path: &hit.path,
+        published: hit.published.map(|d| d.to_rfc3339()),
+        score: f64::from(hit.score),
+        site: &hit.site,
+        snippet: snippet_html(&hit.snippet),
+        source: &hit.source,
+        tags: &hit.tags,
+        title: &hit.title,
+    }
 }
 
 /// `/api/doc/{id}`: the `inspect` object of a stored article (`id`, `path`, `title`, …, `body`,

@@ -7,7 +7,7 @@ use axum::Json;
 use axum::Router;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::{Value, json};
@@ -32,9 +32,10 @@ pub fn routes() -> Router<Arc<App>> {
 }
 
 /// Runs `work` on the blocking pool once a permit is free; busy or too slow is a 503.
-async fn blocking<F>(app: &Arc<App>, work: F) -> Result<Value, ApiError>
+async fn blocking<T, F>(app: &Arc<App>, work: F) -> Result<T, ApiError>
 where
-    F: FnOnce(&Searcher) -> Result<Value, ApiError> + Send + 'static,
+    T: Send + 'static,
+    F: FnOnce(&Searcher) -> Result<T, ApiError> + Send + 'static,
 {
     let busy = || ApiError::status(StatusCode::SERVICE_UNAVAILABLE, "server busy, try again");
     let permit = tokio::time::timeout(BUSY_WAIT, Arc::clone(&app.permits).acquire_owned())
@@ -82,14 +83,20 @@ async fn search(State(app): Shared, RawQuery(raw): RawQuery) -> Response {
         let params = Params::parse(raw.as_deref(), &["sort", "offset", "n", "facets"], true)?;
         let request = params.search_request()?;
         blocking(&app, move |s| {
-            s.search(&request)
-                .map(|r| render::search_json(&r))
-                .map_err(library)
+            let results = s.search(&request).map_err(library)?;
+            serde_json::to_vec(&render::search_json(&results))
+                .map_err(|_| internal("the results could not be written as JSON"))
         })
         .await
     };
-    respond(run.await)
+    match run.await {
+        Ok(body) => ([(header::CONTENT_TYPE, JSON)], body).into_response(),
+        Err(e) => e.into_response(),
+    }
 }
+
+/// The media type `Json` responses carry, for bodies serialised on the blocking pool.
+const JSON: HeaderValue = HeaderValue::from_static("application/json");
 
 async fn entities(State(app): Shared, RawQuery(raw): RawQuery) -> Response {
     let run = async {
