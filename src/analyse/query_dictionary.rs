@@ -6,16 +6,18 @@
 //! jieba's cut of a string depends only on the dictionary words that occur in it, on their
 //! frequencies, on the dictionary's total frequency and on the compiled-in HMM: the DAG holds
 //! the words found at each character, the route weighs them by `ln(freq) - ln(total)`, and the
-//! HMM runs only over characters no word joined. So [`QueryDictionary::jieba_for`] builds a
-//! jieba holding just the words found among a text's substrings, plus one entry no text can
-//! contain ([`FILLER`]) whose frequency makes the total equal; it cuts that text exactly as
-//! the full dictionary does, in every mode (the tests compare the two on many strings).
+//! HMM runs only over characters no word joined. So [`QueryDictionary::with_jieba_for`] cuts
+//! with a jieba holding the words found among a text's substrings (and those of earlier texts,
+//! which the cut never looks up), plus one entry no text can contain ([`FILLER`]) whose
+//! frequency makes the total equal; it cuts that text exactly as the full dictionary does, in
+//! every mode (the tests compare the two on many strings).
 //!
 //! On disk: [`MAGIC`], the key of the inputs it was merged from (see
 //! `Linguistics::dictionary_key`), the total frequency, a checksum of the rest, then an FST
 //! mapping each word to its frequency; numbers are little-endian u64s.
 
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 use jieba_rs::Jieba;
 use tantivy_fst::raw::{Fst, Output};
@@ -138,6 +140,30 @@ pub struct QueryDictionary {
     fst: Fst<Vec<u8>>,
     key: u64,
     total: usize,
+    /// The jieba queries are cut with, grown by the words of each ([`Self::with_jieba_for`]).
+    grown: Mutex<Grown>,
+}
+
+/// A jieba holding some of the dictionary's words with their frequencies, and the
+/// [`FILLER`] that makes up the rest of the total.
+struct Grown {
+    jieba: Jieba,
+    /// Frequencies of the words held, the filler aside.
+    sum: usize,
+    words: usize,
+}
+
+/// Words a grown jieba may hold before it starts over (about 2 MB).
+const MAX_GROWN_WORDS: usize = 20_000;
+
+impl Grown {
+    fn new() -> Grown {
+        Grown {
+            jieba: Jieba::empty(),
+            sum: 0,
+            words: 0,
+        }
+    }
 }
 
 impl QueryDictionary {
@@ -152,7 +178,12 @@ impl QueryDictionary {
         }
         bytes.drain(..HEADER_BYTES);
         let fst = Fst::new(bytes).ok()?;
-        Some(QueryDictionary { fst, key, total })
+        Some(QueryDictionary {
+            fst,
+            key,
+            total,
+            grown: Mutex::new(Grown::new()),
+        })
     }
 
     /// The key it was stamped with.
@@ -160,22 +191,37 @@ impl QueryDictionary {
         self.key
     }
 
-    /// A jieba that cuts `text` (and any text whose every dictionary word occurs in `text`)
-    /// exactly as the whole merged dictionary does: the words among `text`'s substrings and
-    /// the [`FILLER`] that makes up the total.
-    pub fn jieba_for(&self, text: &str) -> Jieba {
-        let mut jieba = Jieba::empty();
-        let mut sum = 0usize;
+    /// Runs `cut` with a jieba that cuts `text` (and any text whose every dictionary word
+    /// occurs in `text`) exactly as the whole merged dictionary does: it holds every word
+    /// among `text`'s substrings, with the [`FILLER`] making up the total. Words of earlier
+    /// texts it also holds change nothing, since a cut only looks up the words inside its
+    /// text. Kept and grown rather than built per query: an empty jieba alone allocates and
+    /// fills a 512 KB table, a few percent of a served search's CPU.
+    pub fn with_jieba_for<R>(&self, text: &str, cut: impl FnOnce(&Jieba) -> R) -> R {
+        let mut grown = match self.grown.lock() {
+            Ok(grown) => grown,
+            // A panic mid-update may have left the filler's frequency stale: start over.
+            Err(poisoned) => {
+                let mut grown = poisoned.into_inner();
+                *grown = Grown::new();
+                grown
+            }
+        };
+        if grown.words > MAX_GROWN_WORDS {
+            *grown = Grown::new();
+        }
+        let Grown { jieba, sum, words } = &mut *grown;
         for (start, _) in text.char_indices() {
             self.words_at(&text[start..], |word, freq| {
                 if !jieba.has_word(word) {
                     jieba.add_word(word, Some(freq), None);
-                    sum = sum.saturating_add(freq);
+                    *sum = sum.saturating_add(freq);
+                    *words += 1;
                 }
             });
         }
-        jieba.add_word(FILLER, Some(self.total.saturating_sub(sum)), None);
-        jieba
+        jieba.add_word(FILLER, Some(self.total.saturating_sub(*sum)), None);
+        cut(jieba)
     }
 
     /// Every dictionary word that starts `text`, shortest first, with its frequency: one walk
@@ -254,7 +300,7 @@ mod tests {
         let text = normalize(text).text;
         assert_eq!(
             cuts(full, &text),
-            cuts(&query.jieba_for(&text), &text),
+            query.with_jieba_for(&text, |jieba| cuts(jieba, &text)),
             "{text:?}"
         );
     }
@@ -296,6 +342,20 @@ mod tests {
         ] {
             assert_same_cuts(full, &query, text);
         }
+    }
+
+    #[test]
+    fn a_full_grown_jieba_starts_over_and_still_cuts_the_same() {
+        let l = linguistics();
+        let query = query_dictionary(&l);
+        let full = l.analyzer.jieba();
+        assert_same_cuts(full, &query, "中国农业发展银行发布报告");
+        let held = query.grown.lock().unwrap().words;
+        assert!(held > 5, "{held}");
+        query.grown.lock().unwrap().words = MAX_GROWN_WORDS + 1;
+        assert_same_cuts(full, &query, "的");
+        assert_eq!(query.grown.lock().unwrap().words, 1);
+        assert_same_cuts(full, &query, "乒乓球拍卖完了");
     }
 
     /// A small deterministic generator (64-bit LCG), so failures replay.

@@ -185,7 +185,7 @@ impl Analyzer {
     /// Query-side words: jieba's default (non-overlapping) cut, so a query of `微信支付淘宝`
     /// becomes the words a reader would name, each of which must then be found.
     /// Cut with the persisted dictionary while the full jieba is not built: the same words
-    /// ([`QueryDictionary::jieba_for`]).
+    /// ([`QueryDictionary::with_jieba_for`]).
     pub fn query_words(&self, text: &str) -> Vec<String> {
         let norm = normalize(text);
         let words = |jieba: &Jieba| -> Vec<String> {
@@ -197,7 +197,7 @@ impl Analyzer {
                 .collect()
         };
         match (&self.inner.query, self.inner.jieba.get()) {
-            (Some(query), None) => words(&query.jieba_for(&norm.text)),
+            (Some(query), None) => query.with_jieba_for(&norm.text, words),
             _ => words(self.jieba()),
         }
     }
