@@ -829,6 +829,12 @@ fn lexicon_features(
 // ---------------------------------------------------------------------------------------------
 // Decoding
 
+/// A score no path reaches.
+const NEG: i64 = i64::MIN / 4;
+
+/// Most labels one label may follow: O, B and S follow O and the E and S of every kind.
+const MAX_PREDS: usize = 7;
+
 /// Best label sequence for per-character emission scores, with transition and start scores,
 /// under the BIOES grammar.
 pub fn viterbi(em: &[[i32; LABELS]], trans: &[[i32; LABELS]; LABELS]) -> Vec<u8> {
@@ -836,29 +842,21 @@ pub fn viterbi(em: &[[i32; LABELS]], trans: &[[i32; LABELS]; LABELS]) -> Vec<u8>
     if n == 0 {
         return Vec::new();
     }
-    const NEG: i64 = i64::MIN / 4;
     let mut score = [NEG; LABELS];
     for (l, (s, e)) in score.iter_mut().zip(em[0]).enumerate() {
         if may_start(l as u8) {
             *s = i64::from(e);
         }
     }
-    let preds = predecessors();
+    let preds = predecessors(trans);
     let mut back = vec![[0u8; LABELS]; n];
-    for i in 1..n {
+    for (e, back) in em.iter().zip(back.iter_mut()).skip(1) {
         let mut next = [NEG; LABELS];
-        for (b, (list, count)) in preds.iter().enumerate() {
-            let mut best = (NEG, 0u8);
-            for &a in &list[..*count] {
-                let a = usize::from(a);
-                let s = score[a] + i64::from(trans[a][b]);
-                if s > best.0 {
-                    best = (s, a as u8);
-                }
-            }
-            if best.0 > NEG / 2 {
-                next[b] = best.0 + i64::from(em[i][b]);
-                back[i][b] = best.1;
+        for (b, (list, from)) in preds.iter().enumerate() {
+            let (best, arg) = best_predecessor(&score, list, from);
+            if best > NEG / 2 {
+                next[b] = best + i64::from(e[b]);
+                back[b] = arg;
             }
         }
         score = next;
@@ -879,15 +877,42 @@ pub fn viterbi(em: &[[i32; LABELS]], trans: &[[i32; LABELS]; LABELS]) -> Vec<u8>
     out
 }
 
-/// For each label, the labels that may precede it (and how many there are).
-fn predecessors() -> [([u8; LABELS], usize); LABELS] {
-    let mut t = [([0u8; LABELS], 0usize); LABELS];
-    for (b, (list, count)) in t.iter_mut().enumerate() {
-        for a in 0..LABELS {
-            if allowed(a as u8, b as u8) {
-                list[*count] = a as u8;
-                *count += 1;
+/// The best of the labels `list` (with the transition scores `from` them) to come from, given
+/// the scores so far: the first of the best. One fixed length for every label, so the loop
+/// unrolls with no count to test.
+#[inline]
+fn best_predecessor(
+    score: &[i64; LABELS],
+    list: &[u8; MAX_PREDS],
+    from: &[i64; MAX_PREDS],
+) -> (i64, u8) {
+    let mut best = (NEG, 0u8);
+    for (&a, &t) in list.iter().zip(from) {
+        let s = score.get(usize::from(a)).map_or(NEG, |s| s + t);
+        if s > best.0 {
+            best = (s, a);
+        }
+    }
+    best
+}
+
+/// Per label, the labels that may precede it in ascending order, and the transition score
+/// from each. Shorter lists repeat their last label up to `MAX_PREDS`: a repeat scores the
+/// same and so never replaces the first, so every label's loop has one length.
+fn predecessors(trans: &[[i32; LABELS]; LABELS]) -> [([u8; MAX_PREDS], [i64; MAX_PREDS]); LABELS] {
+    let mut t = [([0u8; MAX_PREDS], [NEG; MAX_PREDS]); LABELS];
+    for (b, (list, from)) in t.iter_mut().enumerate() {
+        let mut count = 0;
+        for (a, row) in trans.iter().enumerate() {
+            if allowed(a as u8, b as u8) && count < MAX_PREDS {
+                list[count] = a as u8;
+                from[count] = i64::from(row[b]);
+                count += 1;
             }
+        }
+        for k in count.max(1)..MAX_PREDS {
+            list[k] = list[k - 1];
+            from[k] = from[k - 1];
         }
     }
     t
@@ -1110,6 +1135,23 @@ impl Table {
         }
     }
 
+    /// The packed weights of those of `keys` the table has, in `out` (cleared first), with
+    /// the wide rows they name prefetched for `add`.
+    #[inline]
+    fn get_all(&self, keys: &[u64], out: &mut Vec<u32>) {
+        out.clear();
+        for &k in keys {
+            if let Some(val) = self.get(k) {
+                if val & 0xf == WIDE_LABEL
+                    && let Some(row) = self.wide.get((val >> 4) as usize)
+                {
+                    prefetch(row);
+                }
+                out.push(val);
+            }
+        }
+    }
+
     /// Every stored feature (its short key in the high 32 bits) with its weights.
     fn iter(&self) -> impl Iterator<Item = (u64, [i16; LABELS])> + '_ {
         self.slots
@@ -1173,31 +1215,35 @@ impl Model {
     /// Emission scores of each character.
     ///
     /// Almost all of the time would go into waiting for table slots, which are spread over
-    /// megabytes. So the work is a pipeline `AHEAD` characters deep: at each step the
-    /// features of one character are hashed and their home slots prefetched, and the
-    /// features of the character `AHEAD` before it (their slots in cache by now) are looked
-    /// up and summed.
+    /// megabytes, and for the wide rows some of them point to. So the work is a pipeline of
+    /// three stages `AHEAD` characters apart: the features of one character are hashed and
+    /// their home slots prefetched; the slots of the character `AHEAD` before it (in cache by
+    /// now) are read and the wide rows they name prefetched; and the weights of the character
+    /// `AHEAD` before that are summed.
     pub fn emissions(&self, p: &Prepared, lex: &[Codes]) -> Vec<[i32; LABELS]> {
         const AHEAD: usize = 4;
         let n = p.len();
         let mut em = vec![[0i32; LABELS]; n];
-        // the features of characters j - AHEAD ..= j, at their index modulo AHEAD + 1
-        let mut ring: [Vec<u64>; AHEAD + 1] = std::array::from_fn(|_| Vec::with_capacity(64));
-        for j in 0..n + AHEAD {
+        // features and looked-up weights of a character, at its index modulo AHEAD + 1
+        let mut feats: [Vec<u64>; AHEAD + 1] = std::array::from_fn(|_| Vec::with_capacity(64));
+        let mut vals: [Vec<u32>; AHEAD + 1] = std::array::from_fn(|_| Vec::with_capacity(64));
+        for j in 0..n + 2 * AHEAD {
             if j < n {
-                let feats = &mut ring[j % (AHEAD + 1)];
-                feats.clear();
-                features(p, lex, j, feats);
-                for &f in feats.iter() {
-                    prefetch(self.table.home_slot(f));
+                let f = &mut feats[j % (AHEAD + 1)];
+                f.clear();
+                features(p, lex, j, f);
+                for &k in f.iter() {
+                    prefetch(self.table.home_slot(k));
                 }
             }
-            if let Some(i) = j.checked_sub(AHEAD) {
+            if let Some(i) = j.checked_sub(AHEAD).filter(|&i| i < n) {
+                let v = &mut vals[i % (AHEAD + 1)];
+                self.table.get_all(&feats[i % (AHEAD + 1)], v);
+            }
+            if let Some(i) = j.checked_sub(2 * AHEAD) {
                 let mut sum = [0i32; 16];
-                for &f in &ring[i % (AHEAD + 1)] {
-                    if let Some(val) = self.table.get(f) {
-                        self.table.add(val, &mut sum);
-                    }
+                for &val in &vals[i % (AHEAD + 1)] {
+                    self.table.add(val, &mut sum);
                 }
                 if let Some(e) = em.get_mut(i) {
                     e.copy_from_slice(&sum[..LABELS]);
