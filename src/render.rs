@@ -2,9 +2,8 @@
 //! [`terminal_safe`] so a title cannot carry escape sequences that rewrite the user's screen;
 //! JSON output relies on JSON's own escaping.
 
-use std::fmt::Write as _;
-
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -317,11 +316,11 @@ pub fn facets_text(facets: &Facets, style: &Style) -> String {
     out
 }
 
-/// The `--json` object: `{"query", "parsed", "partial", "total", "articles", "offset",
-/// "took_ms", "hits", ["facets"]}`.
-/// `search --json` and `/api/search`: serialised straight from the results, not through a
-/// `Value` tree, which cost a served search with facets about a tenth of its CPU. Fields are
-/// in alphabetical order, as a `Value` object prints them, so the output is the same.
+/// The `--json` object of `search` and `/api/search`: `{"query", "parsed", "partial",
+/// "total", "articles", "offset", "took_ms", "hits", ["facets"]}`, serialised straight from
+/// the results, not through a `Value` tree, which cost a served search with facets about a
+/// tenth of its CPU. Fields are in alphabetical order, as a `Value` object prints them, so
+/// the output is the same.
 #[derive(Serialize)]
 pub struct SearchJson<'a> {
     articles: usize,

@@ -269,6 +269,17 @@ pub struct Members {
     pub keep: Option<Keep>,
 }
 
+impl Members {
+    /// Every matching document, unscored, each with its label read.
+    pub fn every() -> Members {
+        Members {
+            scored: false,
+            shared: None,
+            keep: None,
+        }
+    }
+}
+
 pub struct SegmentMembers {
     segment: SegmentOrdinal,
     cluster: Option<Column<u64>>,

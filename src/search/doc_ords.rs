@@ -51,10 +51,6 @@ impl DocOrds {
         }
         .unwrap_or_default()
     }
-
-    fn weight(&self) -> usize {
-        (self.starts.len() + self.ords.len()) * std::mem::size_of::<u32>()
-    }
 }
 
 /// Arrays kept at once, in bytes: more than that and the cache starts over.
@@ -67,7 +63,7 @@ pub trait Weighed: Any + Send + Sync {
 
 impl Weighed for DocOrds {
     fn weight(&self) -> usize {
-        self.weight()
+        (self.starts.len() + self.ords.len()) * std::mem::size_of::<u32>()
     }
 }
 

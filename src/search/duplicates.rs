@@ -66,14 +66,7 @@ impl Searcher {
         };
         let searcher = self.reader().searcher();
         let members = searcher
-            .search(
-                query.as_ref(),
-                &Members {
-                    scored: false,
-                    shared: None,
-                    keep: None,
-                },
-            )
+            .search(query.as_ref(), &Members::every())
             .map_err(|e| Error::Query(format!("duplicate listing failed: {e}")))?
             .members;
         let order = collapse::Order::new(Sort::Oldest, false);

@@ -238,6 +238,14 @@ fn page_end(request: &SearchRequest) -> usize {
     request.offset.min(MAX_OFFSET) + request.limit.min(MAX_HITS)
 }
 
+/// The order of a collapsed page: scores rank only a relevance sort with words to rank by.
+fn page_order(request: &SearchRequest, plan: &Plan) -> collapse::Order {
+    collapse::Order::new(
+        request.sort,
+        request.sort == Sort::Relevance && plan.has_terms(),
+    )
+}
+
 fn elapsed_ms(started: Instant) -> u64 {
     u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
@@ -376,9 +384,8 @@ impl Searcher {
     /// the postings per query: counting first, then collecting members, then counting facets
     /// evaluated a broad query three or four times.
     fn collapse_pass(&self, request: &SearchRequest, plan: &Plan) -> Result<Pass, Error> {
-        let ranked = request.sort == Sort::Relevance && plan.has_terms();
         let keep = collapse::Keep {
-            order: collapse::Order::new(request.sort, ranked),
+            order: page_order(request, plan),
             best: page_end(request),
         };
         let strict = self.collect(&plan.strict(), keep, request.facets)?;
@@ -458,14 +465,13 @@ impl Searcher {
     ) -> Result<(Vec<Hit>, usize), Error> {
         let searcher = self.reader.searcher();
         let err = |e: tantivy::TantivyError| Error::Query(format!("search failed: {e}"));
-        let ranked = request.sort == Sort::Relevance && plan.has_terms();
-        let order = collapse::Order::new(request.sort, ranked);
+        let order = page_order(request, plan);
         let offset = request.offset.min(MAX_OFFSET);
         let (groups, total) = collapse::page(matches, order, offset, request.limit.min(MAX_HITS));
         let mut hits = Vec::new();
         for group in &groups {
             let Some(first) = group.first() else { continue };
-            let score = if ranked { group.score } else { 0.0 };
+            let score = if order.ranked() { group.score } else { 0.0 };
             let mut hit = self.hit_at(&searcher, first.address, score, &plan.needles)?;
             for other in group.others() {
                 let doc: TantivyDocument = searcher.doc(other.address).map_err(err)?;

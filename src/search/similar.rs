@@ -72,14 +72,7 @@ impl Searcher {
                 IndexRecordOption::Basic,
             );
             let members = searcher
-                .search(
-                    &same,
-                    &super::collapse::Members {
-                        scored: false,
-                        shared: None,
-                        keep: None,
-                    },
-                )
+                .search(&same, &super::collapse::Members::every())
                 .map_err(query_failed)?
                 .members;
             for m in members.iter().filter(|m| m.address != source.address) {
