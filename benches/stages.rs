@@ -34,7 +34,7 @@ fn samples() -> &'static [Sample] {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
         let mut files: Vec<PathBuf> = read::discover::discover(&root, &[])
             .candidates
-            .into_iter()
+            .iter()
             .map(|c| c.abs)
             .collect();
         files.sort();

@@ -184,7 +184,7 @@ fn time_extraction(files: &[PathBuf], copies: usize, options: &ParseOptions) -> 
 fn article_files(dir: &Path) -> Vec<PathBuf> {
     newsidx::read::discover::discover(dir, &[])
         .candidates
-        .into_iter()
+        .iter()
         .map(|c| c.abs)
         .collect()
 }

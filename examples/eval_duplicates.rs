@@ -130,7 +130,7 @@ fn load(dirs: &[&Path]) -> Vec<newsidx::ingest::Article> {
     let mut out = Vec::new();
     for dir in dirs {
         let found = newsidx::read::discover::discover(dir, &[]);
-        for candidate in found.candidates {
+        for candidate in found.candidates.iter() {
             let options = newsidx::ingest::ParseOptions::default();
             if let Ok(Some(parsed)) = newsidx::ingest::article::parse_file(&candidate.abs, &options)
             {

@@ -61,7 +61,7 @@ fn main() {
         files.extend(
             found
                 .candidates
-                .into_iter()
+                .iter()
                 .map(|c| c.abs)
                 .filter(|p| p.file_name().is_some_and(|n| n != "SOURCES.md")),
         );

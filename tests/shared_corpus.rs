@@ -107,7 +107,7 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
     out.extend(
         found
             .candidates
-            .into_iter()
+            .iter()
             .map(|c| c.abs)
             .filter(|p| p.file_name().is_some_and(|n| n != "SOURCES.md")),
     );

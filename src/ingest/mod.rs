@@ -30,11 +30,11 @@ mod writer;
 use crate::error::Error;
 use crate::index::state::{self, CommitRecord, StateFields};
 use crate::index::{self, OpenIndex};
-use crate::read::discover::{self, Candidate, Discovery};
+use crate::read::discover::{self, Candidates, Discovery};
 
 pub use article::{Article, ParseOptions, Parsed};
 pub use settings::Settings;
-pub use writer::{WRITER_MEMORY, Wait};
+pub use writer::{MAX_DOCS_BEFORE_MERGE, WRITER_MEMORY, Wait};
 
 use crate::index::clusters::Assigner;
 use file::{Batch, Previous, Tally};
@@ -318,7 +318,12 @@ impl Plan {
         writer: &IndexWriter<TantivyDocument>,
     ) -> Result<IngestReport, Error> {
         let reason = self.reparse_reason();
-        let present: HashSet<&str> = found.candidates.iter().map(|c| c.id.as_str()).collect();
+        // Only files the last commit knows can vanish; a first run needs no set of ids.
+        let first_run = self.previous.docs.is_empty() && self.previous.files.is_empty();
+        let present: HashSet<&str> = match first_run {
+            true => HashSet::new(),
+            false => found.candidates.ids().collect(),
+        };
         let unwalked = unwalked_prefixes(Path::new(&self.record.root), &found.problems);
         let kept = |id: &str| present.contains(id) || unwalked.iter().any(|p| under(id, p));
         let vanished: Vec<&String> = if self.replace {
@@ -450,7 +455,7 @@ impl Running<'_> {
     fn index_all(
         &self,
         mut writer: IndexWriter<TantivyDocument>,
-        candidates: &[Candidate],
+        candidates: &Candidates,
     ) -> Result<(Tally, usize, IndexWriter<TantivyDocument>), Error> {
         let path = &self.options.index;
         let interval = self
@@ -463,9 +468,9 @@ impl Running<'_> {
         let mut tally = Tally::default();
         let mut checkpoints = 0;
         let mut last_commit = Instant::now();
-        let mut done = 0;
         let mut clusters = self.cluster_assigner()?;
-        for chunk in candidates.chunks(CHUNK) {
+        for start in (0..candidates.len()).step_by(CHUNK) {
+            let end = candidates.len().min(start + CHUNK);
             let batch = Batch {
                 options: self.options,
                 settings: self.settings,
@@ -479,19 +484,19 @@ impl Running<'_> {
                 on_event: self.on_event,
                 clusters: &clusters,
             };
-            let part = chunk
-                .par_iter()
-                .map(|c| batch.handle(c))
+            let part = (start..end)
+                .into_par_iter()
+                .filter_map(|i| candidates.get(i))
+                .map(|c| batch.handle(&c))
                 .reduce(Tally::default, Tally::add);
             tally = tally.add(part);
-            done += chunk.len();
             if let Some(e) = first_error.lock().ok().and_then(|mut e| e.take()) {
                 return Err(Error::index(path, writer::cause(&mut writer, e)));
             }
             let due = interval.is_some_and(|i| {
                 last_commit.elapsed() >= i || clusters.pending() >= MAX_PENDING_SIGNATURES
             });
-            if due && done < candidates.len() {
+            if due && end < candidates.len() {
                 writer::commit(&mut writer, path, &self.plan.record(false))?;
                 self.save_user_entities()?;
                 // What this run wrote is now committed and found through the index; the
@@ -500,7 +505,7 @@ impl Running<'_> {
                 checkpoints += 1;
                 last_commit = Instant::now();
                 (self.on_event)(Event::Checkpoint {
-                    files_done: done,
+                    files_done: end,
                     files: candidates.len(),
                 });
             }

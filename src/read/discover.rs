@@ -1,6 +1,7 @@
 //! Finding the files under a corpus root. The walk never stops on one bad entry: unreadable
 //! folders, broken symlinks and loops become per-path problems, reported and counted.
 
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 /// What a file claims to be, from its name. `Sniff` files (`.txt`, no extension) are articles
@@ -36,10 +37,83 @@ pub struct Candidate {
     pub kind: Kind,
 }
 
+/// The candidates of a walk, packed: every id in one buffer, so a walk of a million files
+/// holds about 45 bytes a file instead of two heap strings and their headers (about 190).
+/// A file's path is its root joined with its id, except for the few names an id escapes.
+#[derive(Debug, Default)]
+pub struct Candidates {
+    root: PathBuf,
+    ids: String,
+    /// Candidate `i`'s id is `ids[ends[i - 1]..ends[i]]` (from 0 for the first).
+    ends: Vec<usize>,
+    kinds: Vec<Kind>,
+    /// Paths that cannot be rebuilt from their id (names with `%` or not UTF-8), by index.
+    escaped: HashMap<usize, PathBuf>,
+}
+
+impl Candidates {
+    fn new(root: &Path) -> Candidates {
+        Candidates {
+            root: root.to_path_buf(),
+            ..Candidates::default()
+        }
+    }
+
+    fn push(&mut self, candidate: Candidate) {
+        let index = self.kinds.len();
+        if candidate.abs != self.root.join(&candidate.id) {
+            self.escaped.insert(index, candidate.abs);
+        }
+        self.ids.push_str(&candidate.id);
+        self.ends.push(self.ids.len());
+        self.kinds.push(candidate.kind);
+    }
+
+    pub fn len(&self) -> usize {
+        self.kinds.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.kinds.is_empty()
+    }
+
+    /// The id of candidate `index` (empty past the end).
+    pub fn id(&self, index: usize) -> &str {
+        let Some(&end) = self.ends.get(index) else {
+            return "";
+        };
+        let start = index.checked_sub(1).and_then(|i| self.ends.get(i));
+        self.ids
+            .get(start.copied().unwrap_or(0)..end)
+            .unwrap_or_default()
+    }
+
+    /// Candidate `index`, unpacked.
+    pub fn get(&self, index: usize) -> Option<Candidate> {
+        let kind = *self.kinds.get(index)?;
+        let id = self.id(index).to_string();
+        let abs = match self.escaped.get(&index) {
+            Some(abs) => abs.clone(),
+            None => self.root.join(&id),
+        };
+        Some(Candidate { abs, id, kind })
+    }
+
+    /// Every candidate, unpacked one at a time, in walk order.
+    pub fn iter(&self) -> impl Iterator<Item = Candidate> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    /// Every id, in walk order.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).map(|i| self.id(i))
+    }
+}
+
 /// What the walk found.
 #[derive(Debug, Default)]
 pub struct Discovery {
-    pub candidates: Vec<Candidate>,
+    pub candidates: Candidates,
     /// Files that are never articles (images, scripts, ...).
     pub skipped: usize,
     /// Entries that could not be walked: (path, reason).
@@ -59,7 +133,10 @@ pub enum Found {
 /// Walks `root` in a stable order, following symlinks (with loop detection), skipping hidden
 /// entries and the folders in `exclude` (the index itself may live inside the corpus).
 pub fn discover(root: &Path, exclude: &[PathBuf]) -> Discovery {
-    let mut found = Discovery::default();
+    let mut found = Discovery {
+        candidates: Candidates::new(root),
+        ..Discovery::default()
+    };
     for item in walk(root, exclude) {
         match item {
             Found::Candidate(c) => found.candidates.push(c),
@@ -205,7 +282,7 @@ mod tests {
             fs::write(root.join(f), "x").unwrap();
         }
         let found = discover(root, &[root.join("index")]);
-        let ids: Vec<_> = found.candidates.iter().map(|c| c.id.as_str()).collect();
+        let ids: Vec<_> = found.candidates.ids().collect();
         assert_eq!(ids, vec!["a.html", "b/sub/x.md", "notes.txt"]);
         assert_eq!(found.skipped, 1);
         assert!(found.problems.is_empty());
@@ -221,7 +298,7 @@ mod tests {
         fs::create_dir(root.join("d")).unwrap();
         std::os::unix::fs::symlink(root, root.join("d/loop")).unwrap();
         let found = discover(root, &[]);
-        let ids: Vec<_> = found.candidates.iter().map(|c| c.id.as_str()).collect();
+        let ids: Vec<_> = found.candidates.ids().collect();
         assert_eq!(ids, vec!["ok.md"]);
         let mut reasons: Vec<_> = found.problems.iter().map(|(_, r)| r.as_str()).collect();
         reasons.sort();
@@ -253,6 +330,31 @@ mod tests {
         };
         assert_eq!(path, &root.join("b").display().to_string());
         assert_eq!(reason, "vanished during the walk, or a broken symlink");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn packed_candidates_give_back_each_path_and_id() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir(root.join("新闻")).unwrap();
+        let odd = root.join(std::ffi::OsStr::from_bytes(b"caf\xE9.md"));
+        for path in [root.join("新闻/a.md"), root.join("100%.md"), odd.clone()] {
+            fs::write(path, "x").unwrap();
+        }
+        let found = discover(root, &[]);
+        let all: Vec<_> = (0..4).map(|i| found.candidates.get(i)).collect();
+        let paths: Vec<_> = all.iter().flatten().map(|c| c.abs.clone()).collect();
+        assert_eq!(
+            paths,
+            vec![root.join("100%.md"), odd, root.join("新闻/a.md")]
+        );
+        let ids: Vec<_> = all.iter().flatten().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, vec!["100%25.md", "caf%E9.md", "新闻/a.md"]);
+        assert_eq!(all[3], None);
+        assert_eq!(found.candidates.id(3), "");
+        assert_eq!(found.candidates.len(), 3);
     }
 
     #[cfg(unix)]

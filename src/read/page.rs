@@ -1615,16 +1615,15 @@ mod tests {
     }
 
     #[test]
-    fn nested_headings_stay_cheap() {
-        // Kept small: html5ever itself is quadratic in nested block depth.
+    fn deeply_nested_headings_keep_their_text() {
+        // Kept small: html5ever itself is quadratic in nested block depth. Its time is
+        // `bench_bad_input`'s; a test asserts no time.
         let mut html = String::new();
         for _ in 0..2_000 {
             html.push_str("<h2><span>段落标题");
         }
-        let start = std::time::Instant::now();
         let p = extract_page(&html);
         assert!(p.body.starts_with("段落标题"));
-        assert!(start.elapsed().as_secs() < 10, "took {:?}", start.elapsed());
     }
 
     #[test]

@@ -651,12 +651,11 @@ fn never_panics_on_odd_input() {
 }
 
 #[test]
-fn linear_time() {
+fn a_long_text_yields_every_date() {
+    // Its time is the `dates` benchmark's (benches/stages.rs); a test asserts no time.
     let unit =
         "2021年9月17日，平台在今年 7 月份发布公告，9月28日至10月9日开展检查，12台手机售价3999元。";
     let text = unit.repeat(2_000); // about 260 KB; debug builds are slow
-    let start = std::time::Instant::now();
     let v = extract_dates(&text, Some(d(P)));
     assert_eq!(v.len(), 3 * 2_000);
-    assert!(start.elapsed().as_secs() < 5);
 }
