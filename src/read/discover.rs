@@ -61,7 +61,9 @@ impl Candidates {
 
     fn push(&mut self, candidate: Candidate) {
         let index = self.kinds.len();
-        if candidate.abs != self.root.join(&candidate.id) {
+        // `path_id` writes `%` for every escape (and `%25` for `%` itself); any other id is
+        // the relative path itself.
+        if candidate.id.contains('%') {
             self.escaped.insert(index, candidate.abs);
         }
         self.ids.push_str(&candidate.id);
