@@ -131,3 +131,37 @@ pub fn cause(writer: &mut IndexWriter<TantivyDocument>, seen: TantivyError) -> T
         Err(e) => e,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::merge_policy::MergePolicy;
+    use tantivy::schema::{STORED, Schema};
+
+    /// The writer `acquire` gives merges eight small segments, but never eight of the size
+    /// such merges make (tantivy's default would).
+    #[test]
+    fn merged_segments_are_not_merged_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut schema = Schema::builder();
+        schema.add_text_field("t", STORED);
+        let index = Index::create_in_dir(dir.path(), schema.build()).unwrap();
+        let writer = acquire(&index, dir.path(), Wait::No).unwrap();
+        let policy = writer.get_merge_policy();
+        let segments = |docs: u32| -> Vec<_> {
+            (0..8)
+                .map(|_| index.new_segment_meta(index.new_segment().id(), docs))
+                .collect()
+        };
+        let small = policy.compute_merge_candidates(&segments(3_400));
+        assert_eq!(small.len(), 1);
+        assert_eq!(small[0].0.len(), 8);
+        assert!(
+            policy
+                .compute_merge_candidates(&segments(27_000))
+                .is_empty()
+        );
+        let default = LogMergePolicy::default();
+        assert_eq!(default.compute_merge_candidates(&segments(27_000)).len(), 1);
+    }
+}
