@@ -223,14 +223,16 @@ impl Shared {
             .iter()
             .map(|r| columns::unsigned(r, "cluster").map_or_else(Vec::new, |c| labels_of(&c, r)))
             .collect();
-        let shared = repeated(labels.iter().flatten().flatten().copied().collect());
+        let shared = LabelSet::new(repeated(
+            labels.iter().flatten().flatten().copied().collect(),
+        ));
         let segments = readers
             .iter()
             .zip(&labels)
             .map(|(reader, labels)| {
                 let mut bits = vec![0u64; (reader.max_doc() as usize).div_ceil(64)];
                 for (doc, label) in labels.iter().enumerate() {
-                    if label.is_some_and(|c| shared.binary_search(&c).is_ok()) {
+                    if label.is_some_and(|c| shared.contains(c)) {
                         bits[doc / 64] |= 1 << (doc % 64);
                     }
                 }
@@ -254,6 +256,41 @@ fn labels_of(column: &Column<u64>, reader: &SegmentReader) -> Vec<Option<u64>> {
         column.first_vals(&docs, out);
     }
     labels
+}
+
+/// A sorted set of labels with a bitmap in front: most documents' labels are in no other
+/// document, and one bit read turns nearly all of them away without a binary search.
+struct LabelSet {
+    sorted: Vec<u64>,
+    filter: Vec<u64>,
+    /// `64 - log2(filter bits)`: a label's filter bit is its mixed top bits.
+    shift: u32,
+}
+
+impl LabelSet {
+    fn new(sorted: Vec<u64>) -> LabelSet {
+        // About 32 filter bits a label: one label in 32 that is not in the set gets through.
+        let bits = (sorted.len() * 32).next_power_of_two().max(64);
+        let mut set = LabelSet {
+            filter: vec![0; bits / 64],
+            shift: 64 - bits.trailing_zeros(),
+            sorted,
+        };
+        for i in 0..set.sorted.len() {
+            let bit = set.bit(set.sorted[i]);
+            set.filter[bit / 64] |= 1 << (bit % 64);
+        }
+        set
+    }
+
+    fn bit(&self, label: u64) -> usize {
+        (label.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    fn contains(&self, label: u64) -> bool {
+        let bit = self.bit(label);
+        self.filter[bit / 64] & (1 << (bit % 64)) != 0 && self.sorted.binary_search(&label).is_ok()
+    }
 }
 
 /// The values that occur more than once in `values`, sorted.
@@ -616,6 +653,16 @@ mod tests {
             .collect();
         marked.sort();
         assert_eq!(marked, vec![(3, vec![1]), (4, vec![0, 1, 2])]);
+    }
+
+    #[test]
+    fn a_label_set_holds_exactly_its_labels() {
+        let labels: Vec<u64> = (0..1000u64).map(|i| i * 7919 + (i << 40)).collect();
+        let set = LabelSet::new(labels.clone());
+        assert!(labels.iter().all(|&l| set.contains(l)));
+        let others = (0..100_000u64).filter(|i| labels.binary_search(i).is_err());
+        assert_eq!(others.filter(|&l| set.contains(l)).count(), 0);
+        assert!(!LabelSet::new(Vec::new()).contains(0));
     }
 
     #[test]
