@@ -220,7 +220,9 @@ impl StateFields {
 }
 
 /// Every live document's id and state, read from fast fields (no stored-document
-/// decompression, so this stays quick at millions of documents).
+/// decompression, so this stays quick at millions of documents). Each segment's ids are
+/// decoded in one pass over its dictionary: looking each document's id up by ordinal decoded
+/// a compressed dictionary block per document, most of a no-change rerun at a million.
 pub fn documents(index: &Index) -> tantivy::Result<HashMap<String, DocState>> {
     let reader = index
         .reader_builder()
@@ -228,12 +230,12 @@ pub fn documents(index: &Index) -> tantivy::Result<HashMap<String, DocState>> {
         .try_into()?;
     let searcher = reader.searcher();
     let mut out = HashMap::with_capacity(usize::try_from(searcher.num_docs()).unwrap_or(0));
-    let mut id = String::new();
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();
         let Some(ids) = fast.str("id")? else {
             continue;
         };
+        let names = segment_ids(&ids)?;
         let prints = fast.u64("fingerprint")?;
         let sizes = fast.u64(SIZE)?;
         let mtimes = fast.i64(MTIME_NS)?;
@@ -242,21 +244,31 @@ pub fn documents(index: &Index) -> tantivy::Result<HashMap<String, DocState>> {
             let Some(ord) = ids.term_ords(doc).next() else {
                 continue;
             };
-            id.clear();
-            if ids.ord_to_str(ord, &mut id)? {
-                let state = DocState {
-                    stat: Stat {
-                        size: sizes.first(doc).unwrap_or(0),
-                        mtime_ns: mtimes.first(doc).unwrap_or(0),
-                    },
-                    fingerprint: prints.first(doc).unwrap_or(0),
-                    settings: settings.first(doc).unwrap_or(0),
-                };
-                out.insert(id.clone(), state);
-            }
+            let Some(name) = usize::try_from(ord).ok().and_then(|i| names.get(i)) else {
+                continue;
+            };
+            let state = DocState {
+                stat: Stat {
+                    size: sizes.first(doc).unwrap_or(0),
+                    mtime_ns: mtimes.first(doc).unwrap_or(0),
+                },
+                fingerprint: prints.first(doc).unwrap_or(0),
+                settings: settings.first(doc).unwrap_or(0),
+            };
+            out.insert(name.clone(), state);
         }
     }
     Ok(out)
+}
+
+/// A segment's ids in ordinal order, decoded in one pass over the column's dictionary.
+fn segment_ids(ids: &tantivy::columnar::StrColumn) -> tantivy::Result<Vec<String>> {
+    let mut names = Vec::with_capacity(ids.num_terms());
+    let mut stream = ids.dictionary().stream()?;
+    while stream.advance() {
+        names.push(String::from_utf8_lossy(stream.key()).into_owned());
+    }
+    Ok(names)
 }
 
 /// What became of a file that has no up-to-date document stat of its own.
@@ -316,6 +328,47 @@ pub fn load_record(index: &Index) -> tantivy::Result<Option<CommitRecord>> {
 mod tests {
     use super::*;
     use crate::analyse::dictionary::parse_user_dictionary;
+
+    #[test]
+    fn documents_gives_each_live_document_its_id_and_state() {
+        let index = Index::create_in_ram(crate::index::schema::schema());
+        crate::analyse::text::register(&index, &Linguistics::shared().analyzer);
+        let fields = StateFields::resolve(&index).unwrap();
+        let id = index.schema().get_field("id").unwrap();
+        let mut writer: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
+        let state = |n: u64| DocState {
+            stat: Stat {
+                size: n,
+                mtime_ns: -(n as i64),
+            },
+            fingerprint: n * 10,
+            settings: 7,
+        };
+        // Two segments; ids out of order, so ordinals differ from document numbers.
+        for batch in [
+            &[("b/2.md", 2), ("a/1.md", 1), ("c/3.md", 3)][..],
+            &[("a/0.md", 4)],
+        ] {
+            for &(name, n) in batch {
+                let mut doc = TantivyDocument::default();
+                doc.add_text(id, name);
+                doc.add_u64(fields.fingerprint, n * 10);
+                fields.stamp(&mut doc, &state(n));
+                writer.add_document(doc).unwrap();
+            }
+            writer.commit().unwrap();
+        }
+        writer.delete_term(tantivy::Term::from_field_text(id, "c/3.md"));
+        writer.commit().unwrap();
+
+        let mut got: Vec<(String, DocState)> = documents(&index).unwrap().into_iter().collect();
+        got.sort_by(|a, b| a.0.cmp(&b.0));
+        let expected: Vec<(String, DocState)> = [("a/0.md", 4), ("a/1.md", 1), ("b/2.md", 2)]
+            .iter()
+            .map(|&(name, n)| (name.to_string(), state(n)))
+            .collect();
+        assert_eq!(got, expected);
+    }
 
     #[test]
     fn searches_cut_queries_with_the_recorded_dictionary_while_its_inputs_stand() {
