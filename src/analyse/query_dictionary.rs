@@ -12,25 +12,15 @@
 //! frequency makes the total equal; it cuts that text exactly as the full dictionary does, in
 //! every mode (the tests compare the two on many strings).
 //!
-//! It also keeps the other regional spellings of every word that has one
-//! ([`script::regional_variants`]), worked out at ingest: a search process would otherwise
-//! build the converter's phrase tables (some 40 ms) to expand a query made of dictionary words.
-//!
 //! On disk: [`MAGIC`], the key of the inputs it was merged from (see
-//! `Linguistics::dictionary_key`), the total frequency, a checksum of the rest, the FST's
-//! length, then an FST mapping each word to its frequency, then one line per word with
-//! regional variants (`word\tvariant...\n`, in word order); numbers are little-endian u64s.
-//! The first layout ([`MAGIC_V1`]: the FST alone) is still read, without variants.
+//! `Linguistics::dictionary_key`), the total frequency, a checksum of the rest, then an FST
+//! mapping each word to its frequency; numbers are little-endian u64s.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Mutex;
-
-use rayon::prelude::*;
 
 use jieba_rs::Jieba;
 use tantivy_fst::raw::{Fst, Output};
-
-use super::script;
 
 /// jieba-rs 0.11.0's default dictionary as `word freq` lines (its tags dropped, zstd-compressed;
 /// see `data/jieba/README.md`): the words and frequencies `Jieba::new()` loads, which the
@@ -38,9 +28,7 @@ use super::script;
 static DEFAULT_WORDS: &[u8] = include_bytes!("../../data/jieba/dict.txt.zst");
 
 /// First bytes of a persisted dictionary (the last digit is the layout's version).
-pub const MAGIC: &[u8; 8] = b"NXWORDS2";
-/// The first layout, without regional variants.
-pub const MAGIC_V1: &[u8; 8] = b"NXWORDS1";
+pub const MAGIC: &[u8; 8] = b"NXWORDS1";
 /// Magic, key, total frequency, checksum.
 const HEADER_BYTES: usize = 32;
 
@@ -102,51 +90,28 @@ impl MergedWords {
 
     /// The persisted form, stamped with `key`.
     pub fn to_bytes(&self, key: u64) -> Result<Vec<u8>, String> {
-        let mut builder = tantivy_fst::MapBuilder::memory();
+        let mut out = Vec::with_capacity(HEADER_BYTES + self.words.len() * 4);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&key.to_le_bytes());
+        out.extend_from_slice(&(self.total() as u64).to_le_bytes());
+        out.extend_from_slice(&[0; 8]);
+        let mut builder = tantivy_fst::MapBuilder::new(out).map_err(|e| e.to_string())?;
         for (word, freq) in &self.words {
             builder
                 .insert(word, *freq as u64)
                 .map_err(|e| e.to_string())?;
         }
-        let fst = builder.into_inner().map_err(|e| e.to_string())?;
-        let mut out = Vec::with_capacity(HEADER_BYTES + 8 + fst.len());
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&key.to_le_bytes());
-        out.extend_from_slice(&(self.total() as u64).to_le_bytes());
-        out.extend_from_slice(&[0; 8]);
-        out.extend_from_slice(&(fst.len() as u64).to_le_bytes());
-        out.extend_from_slice(&fst);
-        for (word, variants) in self.regional_variants() {
-            out.extend_from_slice(word.as_bytes());
-            for variant in variants {
-                out.push(b'\t');
-                out.extend_from_slice(variant.as_bytes());
-            }
-            out.push(b'\n');
-        }
+        let mut out = builder.into_inner().map_err(|e| e.to_string())?;
         let sum = checksum(&out[HEADER_BYTES..]);
         out[24..32].copy_from_slice(&sum.to_le_bytes());
         Ok(out)
-    }
-
-    /// Every word with other regional spellings, and those spellings, in word order. Words
-    /// with a tab or a line break (none in practice) are left out: the file could not hold
-    /// them, and a search works their variants out itself.
-    fn regional_variants(&self) -> Vec<(&str, Vec<String>)> {
-        let words: Vec<&str> = self.words.keys().map(String::as_str).collect();
-        words
-            .par_iter()
-            .filter(|w| !w.contains(['\t', '\n']))
-            .map(|w| (*w, script::regional_variants(w)))
-            .filter(|(_, variants)| !variants.is_empty())
-            .collect()
     }
 }
 
 /// The key a persisted dictionary was stamped with, read from its first bytes; `None` when
 /// they are not a persisted dictionary's.
 fn key_of(header: &[u8]) -> Option<u64> {
-    if header.len() < HEADER_BYTES || !(header.starts_with(MAGIC) || header.starts_with(MAGIC_V1)) {
+    if header.len() < HEADER_BYTES || !header.starts_with(MAGIC) {
         return None;
     }
     Some(u64::from_le_bytes(header[8..16].try_into().ok()?))
@@ -170,26 +135,11 @@ fn checksum(bytes: &[u8]) -> u64 {
     hash
 }
 
-/// The `word\tvariant...\n` lines of a persisted dictionary; `None` when they are not UTF-8.
-fn parse_variants(bytes: &[u8]) -> Option<HashMap<String, Vec<String>>> {
-    let text = std::str::from_utf8(bytes).ok()?;
-    let mut table = HashMap::new();
-    for line in text.lines() {
-        let mut fields = line.split('\t').map(str::to_string);
-        let word = fields.next()?;
-        table.insert(word, fields.collect());
-    }
-    Some(table)
-}
-
 /// A persisted dictionary, opened for cutting queries.
 pub struct QueryDictionary {
     fst: Fst<Vec<u8>>,
     key: u64,
     total: usize,
-    /// Each word's other regional spellings, for the words that have some; `None` for a
-    /// dictionary of the first layout.
-    variants: Option<HashMap<String, Vec<String>>>,
     /// The jieba queries are cut with, grown by the words of each ([`Self::with_jieba_for`]).
     grown: Mutex<Grown>,
 }
@@ -226,45 +176,19 @@ impl QueryDictionary {
         if checksum(&bytes[HEADER_BYTES..]) != sum {
             return None;
         }
-        let variants = if bytes.starts_with(MAGIC) {
-            let len = bytes.get(HEADER_BYTES..HEADER_BYTES + 8)?;
-            let len = usize::try_from(u64::from_le_bytes(len.try_into().ok()?)).ok()?;
-            let end = (HEADER_BYTES + 8).checked_add(len)?;
-            let table = parse_variants(bytes.get(end..)?)?;
-            bytes.truncate(end);
-            bytes.drain(..HEADER_BYTES + 8);
-            Some(table)
-        } else {
-            bytes.drain(..HEADER_BYTES);
-            None
-        };
+        bytes.drain(..HEADER_BYTES);
         let fst = Fst::new(bytes).ok()?;
         Some(QueryDictionary {
             fst,
             key,
             total,
-            variants,
             grown: Mutex::new(Grown::new()),
         })
-    }
-
-    /// The other regional spellings of `word` as [`script::regional_variants`] gives them,
-    /// when `word` is one of the dictionary's words and the variants were recorded with it;
-    /// `None` otherwise (the caller works them out).
-    pub fn regional_variants(&self, word: &str) -> Option<Vec<String>> {
-        let table = self.variants.as_ref()?;
-        self.fst.get(word)?;
-        Some(table.get(word).cloned().unwrap_or_default())
     }
 
     /// The key it was stamped with.
     pub fn key(&self) -> u64 {
         self.key
-    }
-
-    /// Whether it has the current layout (with regional variants); ingest rewrites older ones.
-    pub fn is_current(&self) -> bool {
-        self.variants.is_some()
     }
 
     /// Runs `cut` with a jieba that cuts `text` (and any text whose every dictionary word
@@ -517,46 +441,6 @@ mod tests {
             lazy.analyzer.query_words("蓝河数科的云闪付"),
             vec!["蓝河数科", "的", "云闪付"]
         );
-    }
-
-    #[test]
-    fn regional_variants_of_dictionary_words_are_recorded_and_others_left_to_the_caller() {
-        let query = query_dictionary(&linguistics());
-        // A default word with a Taiwan spelling, the user's traditional word, a default word
-        // without variants: all as the converter gives them.
-        for word in ["网络", "開放平臺", "淘宝"] {
-            assert_eq!(
-                query.regional_variants(word),
-                Some(script::regional_variants(word)),
-                "{word}"
-            );
-        }
-        assert_eq!(
-            query.regional_variants("网络"),
-            Some(vec!["网路".to_string()])
-        );
-        assert_eq!(query.regional_variants("淘宝"), Some(Vec::new()));
-        // Not a dictionary word: the caller works it out.
-        assert_eq!(query.regional_variants("蓝河数科的股价"), None);
-    }
-
-    #[test]
-    fn a_dictionary_of_the_first_layout_is_read_without_variants() {
-        let l = linguistics();
-        let v2 = l.merged_words().unwrap().to_bytes(5).unwrap();
-        let len = u64::from_le_bytes(v2[HEADER_BYTES..HEADER_BYTES + 8].try_into().unwrap());
-        let fst = &v2[HEADER_BYTES + 8..HEADER_BYTES + 8 + len as usize];
-        let mut v1 = v2[..HEADER_BYTES].to_vec();
-        v1[..8].copy_from_slice(MAGIC_V1);
-        v1.extend_from_slice(fst);
-        let sum = checksum(&v1[HEADER_BYTES..]);
-        v1[24..32].copy_from_slice(&sum.to_le_bytes());
-
-        let old = QueryDictionary::from_bytes(v1).unwrap();
-        assert_eq!(old.key(), 5);
-        assert_eq!(old.regional_variants("网络"), None);
-        assert!(!old.is_current());
-        assert_same_cuts(l.analyzer.jieba(), &old, "蓝河数科接入云闪付和淘口令");
     }
 
     #[test]
