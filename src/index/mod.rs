@@ -9,6 +9,7 @@ pub mod convert;
 pub mod last_ingest;
 pub mod schema;
 pub mod state;
+pub mod term_table;
 
 use std::path::Path;
 

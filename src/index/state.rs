@@ -20,6 +20,7 @@ use crate::analyse::entities::UserEntity;
 use crate::analyse::query_dictionary::QueryDictionary;
 use crate::analyse::{Linguistics, linguistics};
 use crate::error::Error;
+use crate::index::term_table::TermTable;
 
 /// Where an index keeps the user entities it was built with, so searches segment queries with
 /// the same dictionary.
@@ -235,7 +236,7 @@ pub fn documents(index: &Index) -> tantivy::Result<HashMap<String, DocState>> {
         let Some(ids) = fast.str("id")? else {
             continue;
         };
-        let names = segment_ids(&ids)?;
+        let names = TermTable::build(&ids)?;
         let prints = fast.u64("fingerprint")?;
         let sizes = fast.u64(SIZE)?;
         let mtimes = fast.i64(MTIME_NS)?;
@@ -244,7 +245,7 @@ pub fn documents(index: &Index) -> tantivy::Result<HashMap<String, DocState>> {
             let Some(ord) = ids.term_ords(doc).next() else {
                 continue;
             };
-            let Some(name) = usize::try_from(ord).ok().and_then(|i| names.get(i)) else {
+            let Some(name) = names.get(ord) else {
                 continue;
             };
             let state = DocState {
@@ -255,20 +256,10 @@ pub fn documents(index: &Index) -> tantivy::Result<HashMap<String, DocState>> {
                 fingerprint: prints.first(doc).unwrap_or(0),
                 settings: settings.first(doc).unwrap_or(0),
             };
-            out.insert(name.clone(), state);
+            out.insert(String::from_utf8_lossy(name).into_owned(), state);
         }
     }
     Ok(out)
-}
-
-/// A segment's ids in ordinal order, decoded in one pass over the column's dictionary.
-fn segment_ids(ids: &tantivy::columnar::StrColumn) -> tantivy::Result<Vec<String>> {
-    let mut names = Vec::with_capacity(ids.num_terms());
-    let mut stream = ids.dictionary().stream()?;
-    while stream.advance() {
-        names.push(String::from_utf8_lossy(stream.key()).into_owned());
-    }
-    Ok(names)
 }
 
 /// What became of a file that has no up-to-date document stat of its own.
