@@ -2,7 +2,7 @@
 //! facets for a fixed time, then throughput and latency percentiles are printed.
 //!
 //!     cargo build --release && cargo run --release --example bench_serve -- \
-//!         --index DIR [--clients 32] [--seconds 20]
+//!         --index DIR [--clients 32] [--seconds 20] [--without-facets]
 //!
 //! It starts the release `newsidx serve` on a free loopback port over the index at `DIR`
 //! (e.g. the 100,000-article index `cargo run --release --example bench -- --n 100000 --keep`
@@ -11,6 +11,8 @@
 //! list from its own starting point) until the time is up. Latency is measured per request
 //! from send to the last body byte. Also printed: the server's CPU time per request and the
 //! load average, since on a shared machine wall-clock latency includes waiting for a core.
+//! `--without-facets` sends the same searches without `facets=1`: what the rest of a search
+//! costs, the floor under the facet figures.
 
 #[path = "support/bench_util.rs"]
 mod bench_util;
@@ -27,7 +29,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
-/// Searches sent, all with `facets=1`: single words, several words, a phrase, filters.
+/// Searches sent, all with `facets=1` unless `--without-facets`: single words, several words, a phrase, filters.
 const QUERIES: [&str; 12] = [
     "q=经济",
     "q=公司",
@@ -47,6 +49,7 @@ struct Args {
     index: PathBuf,
     clients: usize,
     seconds: u64,
+    facets: bool,
 }
 
 type HttpClient = Client<HttpConnector, Empty<Bytes>>;
@@ -61,7 +64,11 @@ fn main() {
         .unwrap_or_else(|e| fail(&format!("tokio runtime: {e}")));
     let urls: Vec<String> = QUERIES
         .iter()
-        .map(|q| format!("http://127.0.0.1:{port}/api/search?{}&facets=1", encode(q)))
+        .map(|q| format!("http://127.0.0.1:{port}/api/search?{}", encode(q)))
+        .map(|url| match args.facets {
+            true => url + "&facets=1",
+            false => url,
+        })
         .collect();
     let load_before = load_average();
     let cpu_before = process_cpu(server.id());
@@ -163,10 +170,15 @@ fn report(
     let at = |q: f64| percentile(&latencies, q);
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
-        "newsidx serve load: {} clients, {:.1} s, {} search queries with facets, index {}",
+        "newsidx serve load: {} clients, {:.1} s, {} search queries {}, index {}",
         args.clients,
         wall.as_secs_f64(),
         QUERIES.len(),
+        if args.facets {
+            "with facets"
+        } else {
+            "without facets"
+        },
         args.index.display()
     );
     println!("load average before/after: {} / {}", load.0, load.1);
@@ -273,11 +285,12 @@ fn parse_args() -> Args {
             .unwrap_or_else(|_| fail(&format!("{flag} takes a number, not {v:?}"))),
     };
     let Some(index) = value("--index") else {
-        fail("usage: bench_serve --index DIR [--clients 32] [--seconds 20]");
+        fail("usage: bench_serve --index DIR [--clients 32] [--seconds 20] [--without-facets]");
     };
     Args {
         index: PathBuf::from(index),
         clients: number("--clients", 32).max(1) as usize,
         seconds: number("--seconds", 20).max(1),
+        facets: !args.iter().any(|a| a == "--without-facets"),
     }
 }
