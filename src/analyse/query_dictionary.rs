@@ -12,23 +12,42 @@
 //! frequency makes the total equal; it cuts that text exactly as the full dictionary does, in
 //! every mode (the tests compare the two on many strings).
 //!
+//! It also keeps the other regional spellings of every word that has one
+//! ([`script::regional_variants`]): a search process would otherwise build the converter's
+//! phrase tables (some 40 ms) to expand a query made of dictionary words. Working them out for
+//! jieba's 349,000 words takes about a second, and every new index would pay it (every test
+//! too), so those of jieba's own words are vendored with its dictionary
+//! (`data/jieba/variants.txt.zst`, written by `examples/vendor_variants.rs`); ingest works out
+//! only those of the gazetteer's and the user's words.
+//!
 //! On disk: [`MAGIC`], the key of the inputs it was merged from (see
-//! `Linguistics::dictionary_key`), the total frequency, a checksum of the rest, then an FST
-//! mapping each word to its frequency; numbers are little-endian u64s.
+//! `Linguistics::dictionary_key`), the total frequency, a checksum of the rest, the FST's
+//! length, then an FST mapping each word to its frequency, then one line per word with
+//! regional variants (`word\tvariant...\n`, in word order); numbers are little-endian u64s.
+//! The first layout ([`MAGIC_V1`]: the FST alone) is still read, without variants.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
+
+use rayon::prelude::*;
 
 use jieba_rs::Jieba;
 use tantivy_fst::raw::{Fst, Output};
+
+use super::script;
 
 /// jieba-rs 0.11.0's default dictionary as `word freq` lines (its tags dropped, zstd-compressed;
 /// see `data/jieba/README.md`): the words and frequencies `Jieba::new()` loads, which the
 /// compiled-in copy keeps private.
 static DEFAULT_WORDS: &[u8] = include_bytes!("../../data/jieba/dict.txt.zst");
 
+/// The regional variants of those words, as [`variant_lines`] writes them (zstd-compressed).
+static DEFAULT_VARIANTS: &[u8] = include_bytes!("../../data/jieba/variants.txt.zst");
+
 /// First bytes of a persisted dictionary (the last digit is the layout's version).
-pub const MAGIC: &[u8; 8] = b"NXWORDS1";
+pub const MAGIC: &[u8; 8] = b"NXWORDS2";
+/// The first layout, without regional variants.
+pub const MAGIC_V1: &[u8; 8] = b"NXWORDS1";
 /// Magic, key, total frequency, checksum.
 const HEADER_BYTES: usize = 32;
 
@@ -41,16 +60,15 @@ pub const FILLER: &str = "\u{0}newsidx-rest-of-the-dictionary";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MergedWords {
     words: BTreeMap<String, usize>,
+    /// The added words jieba's default dictionary lacks, whose variants are not vendored.
+    extra: Vec<String>,
 }
 
 impl MergedWords {
     /// jieba's default words, then `added` in order, a later frequency replacing an earlier
     /// one as `Jieba::add_word` does.
     pub fn new(added: &[(String, usize)]) -> Result<MergedWords, String> {
-        let text = zstd::decode_all(DEFAULT_WORDS)
-            .map_err(|e| format!("jieba's dictionary does not decompress: {e}"))?;
-        let text =
-            String::from_utf8(text).map_err(|e| format!("jieba's dictionary is not UTF-8: {e}"))?;
+        let text = decompress(DEFAULT_WORDS, "jieba's dictionary")?;
         let mut words = BTreeMap::new();
         for line in text.lines() {
             let mut fields = line.split_ascii_whitespace();
@@ -62,12 +80,13 @@ impl MergedWords {
                 .map_err(|e| format!("jieba's dictionary: `{line}`: {e}"))?;
             words.insert(word.to_string(), freq);
         }
+        let mut extra = Vec::new();
         for (word, freq) in added {
-            if !word.is_empty() {
-                words.insert(word.clone(), *freq);
+            if !word.is_empty() && words.insert(word.clone(), *freq).is_none() {
+                extra.push(word.clone());
             }
         }
-        Ok(MergedWords { words })
+        Ok(MergedWords { words, extra })
     }
 
     pub fn len(&self) -> usize {
@@ -90,28 +109,94 @@ impl MergedWords {
 
     /// The persisted form, stamped with `key`.
     pub fn to_bytes(&self, key: u64) -> Result<Vec<u8>, String> {
-        let mut out = Vec::with_capacity(HEADER_BYTES + self.words.len() * 4);
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&key.to_le_bytes());
-        out.extend_from_slice(&(self.total() as u64).to_le_bytes());
-        out.extend_from_slice(&[0; 8]);
-        let mut builder = tantivy_fst::MapBuilder::new(out).map_err(|e| e.to_string())?;
+        let mut builder = tantivy_fst::MapBuilder::memory();
         for (word, freq) in &self.words {
             builder
                 .insert(word, *freq as u64)
                 .map_err(|e| e.to_string())?;
         }
-        let mut out = builder.into_inner().map_err(|e| e.to_string())?;
+        let fst = builder.into_inner().map_err(|e| e.to_string())?;
+        let mut out = Vec::with_capacity(HEADER_BYTES + 8 + fst.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&key.to_le_bytes());
+        out.extend_from_slice(&(self.total() as u64).to_le_bytes());
+        out.extend_from_slice(&[0; 8]);
+        out.extend_from_slice(&(fst.len() as u64).to_le_bytes());
+        out.extend_from_slice(&fst);
+        for (word, variants) in self.regional_variants()? {
+            out.extend_from_slice(word.as_bytes());
+            for variant in variants {
+                out.push(b'\t');
+                out.extend_from_slice(variant.as_bytes());
+            }
+            out.push(b'\n');
+        }
         let sum = checksum(&out[HEADER_BYTES..]);
         out[24..32].copy_from_slice(&sum.to_le_bytes());
         Ok(out)
     }
+
+    /// Every word with other regional spellings, and those spellings, in word order: jieba's
+    /// words' vendored, the added words' worked out.
+    fn regional_variants(&self) -> Result<BTreeMap<&str, Vec<String>>, String> {
+        let vendored = decompress(DEFAULT_VARIANTS, "jieba's regional variants")?;
+        let mut found = BTreeMap::new();
+        for (word, variants) in parse_lines(&vendored) {
+            if let Some((word, _)) = self.words.get_key_value(word) {
+                found.insert(word.as_str(), variants);
+            }
+        }
+        found.extend(words_with_variants(self.extra.iter().map(String::as_str)));
+        Ok(found)
+    }
+}
+
+/// `word\tvariant...\n` for each of `words` that has regional variants, in the order given:
+/// the persisted dictionary's lines, and the vendored file's.
+pub fn variant_lines<'a>(words: impl Iterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for (word, variants) in words_with_variants(words) {
+        out.push_str(word);
+        for variant in variants {
+            out.push('\t');
+            out.push_str(&variant);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Each of `words` that has regional variants, with them, in the order given. Words with a
+/// tab or a line break (none in practice) are left out: the lines could not hold them, and a
+/// search works their variants out itself.
+fn words_with_variants<'a>(words: impl Iterator<Item = &'a str>) -> Vec<(&'a str, Vec<String>)> {
+    let words: Vec<&str> = words.filter(|w| !w.contains(['\t', '\n'])).collect();
+    words
+        .par_iter()
+        .map(|w| (*w, script::regional_variants(w)))
+        .filter(|(_, variants)| !variants.is_empty())
+        .collect()
+}
+
+/// `word\tvariant...` lines as pairs.
+fn parse_lines(text: &str) -> impl Iterator<Item = (&str, Vec<String>)> {
+    text.lines().filter_map(|line| {
+        let mut fields = line.split('\t');
+        let word = fields.next()?;
+        Some((word, fields.map(str::to_string).collect()))
+    })
+}
+
+/// A vendored zstd-compressed UTF-8 file.
+fn decompress(bytes: &[u8], what: &str) -> Result<String, String> {
+    let text = zstd::decode_all(bytes).map_err(|e| format!("{what} does not decompress: {e}"))?;
+    String::from_utf8(text).map_err(|e| format!("{what} is not UTF-8: {e}"))
 }
 
 /// The key a persisted dictionary was stamped with, read from its first bytes; `None` when
 /// they are not a persisted dictionary's.
 fn key_of(header: &[u8]) -> Option<u64> {
-    if header.len() < HEADER_BYTES || !header.starts_with(MAGIC) {
+    if header.len() < HEADER_BYTES || !(header.starts_with(MAGIC) || header.starts_with(MAGIC_V1)) {
         return None;
     }
     Some(u64::from_le_bytes(header[8..16].try_into().ok()?))
@@ -135,11 +220,20 @@ fn checksum(bytes: &[u8]) -> u64 {
     hash
 }
 
+/// The `word\tvariant...\n` lines of a persisted dictionary; `None` when they are not UTF-8.
+fn parse_variants(bytes: &[u8]) -> Option<HashMap<String, Vec<String>>> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    Some(parse_lines(text).map(|(w, v)| (w.to_string(), v)).collect())
+}
+
 /// A persisted dictionary, opened for cutting queries.
 pub struct QueryDictionary {
     fst: Fst<Vec<u8>>,
     key: u64,
     total: usize,
+    /// Each word's other regional spellings, for the words that have some; `None` for a
+    /// dictionary of the first layout.
+    variants: Option<HashMap<String, Vec<String>>>,
     /// The jieba queries are cut with, grown by the words of each ([`Self::with_jieba_for`]).
     grown: Mutex<Grown>,
 }
@@ -176,19 +270,45 @@ impl QueryDictionary {
         if checksum(&bytes[HEADER_BYTES..]) != sum {
             return None;
         }
-        bytes.drain(..HEADER_BYTES);
+        let variants = if bytes.starts_with(MAGIC) {
+            let len = bytes.get(HEADER_BYTES..HEADER_BYTES + 8)?;
+            let len = usize::try_from(u64::from_le_bytes(len.try_into().ok()?)).ok()?;
+            let end = (HEADER_BYTES + 8).checked_add(len)?;
+            let table = parse_variants(bytes.get(end..)?)?;
+            bytes.truncate(end);
+            bytes.drain(..HEADER_BYTES + 8);
+            Some(table)
+        } else {
+            bytes.drain(..HEADER_BYTES);
+            None
+        };
         let fst = Fst::new(bytes).ok()?;
         Some(QueryDictionary {
             fst,
             key,
             total,
+            variants,
             grown: Mutex::new(Grown::new()),
         })
+    }
+
+    /// The other regional spellings of `word` as [`script::regional_variants`] gives them,
+    /// when `word` is one of the dictionary's words and the variants were recorded with it;
+    /// `None` otherwise (the caller works them out).
+    pub fn regional_variants(&self, word: &str) -> Option<Vec<String>> {
+        let table = self.variants.as_ref()?;
+        self.fst.get(word)?;
+        Some(table.get(word).cloned().unwrap_or_default())
     }
 
     /// The key it was stamped with.
     pub fn key(&self) -> u64 {
         self.key
+    }
+
+    /// Whether it has the current layout (with regional variants); ingest rewrites older ones.
+    pub fn is_current(&self) -> bool {
+        self.variants.is_some()
     }
 
     /// Runs `cut` with a jieba that cuts `text` (and any text whose every dictionary word
@@ -441,6 +561,68 @@ mod tests {
             lazy.analyzer.query_words("蓝河数科的云闪付"),
             vec!["蓝河数科", "的", "云闪付"]
         );
+    }
+
+    #[test]
+    fn regional_variants_of_dictionary_words_are_recorded_and_others_left_to_the_caller() {
+        let query = query_dictionary(&linguistics());
+        // A default word with a Taiwan spelling, the user's traditional word, a default word
+        // without variants: all as the converter gives them.
+        for word in ["网络", "開放平臺", "淘宝"] {
+            assert_eq!(
+                query.regional_variants(word),
+                Some(script::regional_variants(word)),
+                "{word}"
+            );
+        }
+        assert_eq!(
+            query.regional_variants("网络"),
+            Some(vec!["网路".to_string()])
+        );
+        assert_eq!(query.regional_variants("淘宝"), Some(Vec::new()));
+        // Not a dictionary word: the caller works it out.
+        assert_eq!(query.regional_variants("蓝河数科的股价"), None);
+    }
+
+    #[test]
+    fn the_vendored_variants_are_the_converters_for_every_default_word() {
+        let words = MergedWords::new(&[]).unwrap();
+        let worked_out = variant_lines(words.iter().map(|(w, _)| w));
+        let vendored = decompress(DEFAULT_VARIANTS, "vendored").unwrap();
+        // Not assert_eq: a difference would print both files whole.
+        assert!(
+            vendored == worked_out,
+            "data/jieba/variants.txt.zst is stale: cargo run --release --example vendor_variants"
+        );
+        assert!(vendored.lines().count() > 1000, "{}", vendored.len());
+        // Added words the defaults lack are worked out at ingest, the others are not.
+        let merged = linguistics().merged_words().unwrap();
+        let user = ["蓝河数科", "蓝河", "石川岳", "青雾湾", "淘口令", "開放平臺"];
+        assert!(
+            merged.extra.ends_with(&user.map(String::from)),
+            "{:?}",
+            merged.extra
+        );
+        assert!(!merged.extra.iter().any(|w| w == "中国" || w == "互联互通"));
+    }
+
+    #[test]
+    fn a_dictionary_of_the_first_layout_is_read_without_variants() {
+        let l = linguistics();
+        let v2 = l.merged_words().unwrap().to_bytes(5).unwrap();
+        let len = u64::from_le_bytes(v2[HEADER_BYTES..HEADER_BYTES + 8].try_into().unwrap());
+        let fst = &v2[HEADER_BYTES + 8..HEADER_BYTES + 8 + len as usize];
+        let mut v1 = v2[..HEADER_BYTES].to_vec();
+        v1[..8].copy_from_slice(MAGIC_V1);
+        v1.extend_from_slice(fst);
+        let sum = checksum(&v1[HEADER_BYTES..]);
+        v1[24..32].copy_from_slice(&sum.to_le_bytes());
+
+        let old = QueryDictionary::from_bytes(v1).unwrap();
+        assert_eq!(old.key(), 5);
+        assert_eq!(old.regional_variants("网络"), None);
+        assert!(!old.is_current());
+        assert_same_cuts(l.analyzer.jieba(), &old, "蓝河数科接入云闪付和淘口令");
     }
 
     #[test]

@@ -152,6 +152,17 @@ impl Analyzer {
         self.inner.query.is_some()
     }
 
+    /// The other regional spellings of a query word ([`script::regional_variants`]): read
+    /// from the persisted dictionary when the word is one of its words, so a search process
+    /// builds the converter's tables only for words the dictionary does not hold.
+    pub fn regional_variants(&self, word: &str) -> Vec<String> {
+        self.inner
+            .query
+            .as_ref()
+            .and_then(|q| q.regional_variants(word))
+            .unwrap_or_else(|| script::regional_variants(word))
+    }
+
     /// Index-side word tokens: jieba search mode over the normalised text, in order of start
     /// offset, dropping white space and punctuation.
     pub fn index_words(&self, text: &str) -> Vec<AnalyzedToken> {

@@ -100,8 +100,9 @@ pub fn query_dictionary_path(index: &Path) -> PathBuf {
 }
 
 /// Records the merged dictionary of `linguistics` next to the index (temp file, then rename).
-/// Unless `always`, an existing record made from the same inputs (its key) is kept: ingest
-/// rewrites it at every commit, and only adds it to an index from before records otherwise.
+/// Unless `always`, an existing record made from the same inputs (its key) in the current
+/// layout is kept: ingest rewrites it at every commit, and otherwise only adds it to an index
+/// from before records or brings an older layout up to date.
 pub fn save_query_dictionary(
     index: &Path,
     linguistics: &Linguistics,
@@ -109,7 +110,7 @@ pub fn save_query_dictionary(
 ) -> Result<(), Error> {
     let path = query_dictionary_path(index);
     let key = linguistics.dictionary_key();
-    if !always && recorded_dictionary(&path, key).is_some() {
+    if !always && recorded_dictionary(&path, key).is_some_and(|q| q.is_current()) {
         return Ok(());
     }
     let bytes = linguistics

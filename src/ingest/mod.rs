@@ -530,10 +530,12 @@ impl Running<'_> {
             self.save_user_entities()?;
             writer::finish(writer, path)?;
         }
-        // The dictionary searches cut queries with: rewritten with every final commit, added
-        // to an index from before it was recorded. Only a speed-up: when it cannot be written
-        // (a full disk), searches build the full dictionary instead, and the run still stands.
-        let _ = state::save_query_dictionary(path, &self.options.parse.linguistics, committing);
+        // The dictionary searches cut queries with: written when the index has none made from
+        // this run's inputs (its key covers the version, the gazetteer and the user files) in
+        // the current layout, or a damaged one; kept otherwise, since the same inputs give the
+        // same file. Only a speed-up: when it cannot be written (a full disk), searches build
+        // the full dictionary instead, and the run still stands.
+        let _ = state::save_query_dictionary(path, &self.options.parse.linguistics, false);
         Ok(self.committed()?.num_docs())
     }
 

@@ -217,7 +217,11 @@ impl Builder<'_> {
             && t.field.is_none()
             && !t.phrase
             && self.synonyms.group(&t.text).is_none()
-            && script::regional_variants(&t.text).is_empty()
+            && self
+                .linguistics
+                .analyzer
+                .regional_variants(&t.text)
+                .is_empty()
         {
             let targets = self.everywhere();
             return self
@@ -331,7 +335,7 @@ impl Builder<'_> {
         let mut parts = Vec::new();
         for member in &members {
             let mut forms = vec![member.clone()];
-            forms.extend(script::regional_variants(member));
+            forms.extend(self.linguistics.analyzer.regional_variants(member));
             for form in forms {
                 let part = if form.contains(' ') && members.len() > 1 {
                     self.phrase(&form, targets)
@@ -347,7 +351,7 @@ impl Builder<'_> {
     /// A phrase or any of its other regional spellings.
     fn phrase_forms(&mut self, text: &str, targets: &[Target]) -> Option<Part> {
         let mut forms = vec![text.to_string()];
-        forms.extend(script::regional_variants(text));
+        forms.extend(self.linguistics.analyzer.regional_variants(text));
         let parts = forms
             .iter()
             .filter_map(|f| self.phrase(f, targets))
