@@ -177,10 +177,14 @@ fn run_ingest(args: &IngestArgs) -> Result<u8, Error> {
     })
 }
 
-/// The index's searcher with the synonyms of newsidx.toml, if any.
-fn searcher(index: &std::path::Path) -> Result<Searcher, Error> {
+/// The index's searcher, opened by `open` (as it is now, or following its commits), with the
+/// synonyms of newsidx.toml, if any.
+fn searcher(
+    index: &std::path::Path,
+    open: fn(&std::path::Path) -> Result<Searcher, Error>,
+) -> Result<Searcher, Error> {
     let config = config::load(std::path::Path::new("."))?;
-    let searcher = Searcher::open(index)?;
+    let searcher = open(index)?;
     Ok(match &config.synonyms {
         Some(path) => searcher.with_synonyms(Synonyms::load(path)?),
         None => searcher,
@@ -188,7 +192,7 @@ fn searcher(index: &std::path::Path) -> Result<Searcher, Error> {
 }
 
 fn search(args: SearchArgs) -> Result<u8, Error> {
-    let searcher = searcher(&args.index.index)?;
+    let searcher = searcher(&args.index.index, Searcher::open)?;
     let results = searcher.search(&args.request())?;
     let mut out = std::io::stdout().lock();
     let written = if args.json {
@@ -207,7 +211,7 @@ fn search(args: SearchArgs) -> Result<u8, Error> {
 }
 
 fn entities(args: EntitiesArgs) -> Result<u8, Error> {
-    let searcher = searcher(&args.index.index)?;
+    let searcher = searcher(&args.index.index, Searcher::open)?;
     let counts =
         searcher.top_entities(&args.filters.request(&args.query, 0), args.kind, args.top)?;
     let mut out = std::io::stdout().lock();
@@ -224,7 +228,7 @@ fn entities(args: EntitiesArgs) -> Result<u8, Error> {
 }
 
 fn duplicates(args: DuplicatesArgs) -> Result<u8, Error> {
-    let searcher = searcher(&args.index.index)?;
+    let searcher = searcher(&args.index.index, Searcher::open)?;
     let clusters = searcher.duplicates(&args.filters.request("", 0), args.limit)?;
     let mut out = std::io::stdout().lock();
     let _ = if args.json {
@@ -240,7 +244,7 @@ fn duplicates(args: DuplicatesArgs) -> Result<u8, Error> {
 }
 
 fn similar(args: SimilarArgs) -> Result<u8, Error> {
-    let searcher = searcher(&args.index.index)?;
+    let searcher = searcher(&args.index.index, Searcher::open)?;
     let results = searcher.similar(&args.article, args.limit)?;
     let mut out = std::io::stdout().lock();
     let _ = if args.json {
@@ -270,7 +274,7 @@ fn stats(args: StatsArgs) -> Result<u8, Error> {
 
 /// Serves until killed; the first stdout line says where (tests read the port from it).
 fn serve(args: ServeArgs) -> Result<u8, Error> {
-    let searcher = searcher(&args.index.index)?;
+    let searcher = searcher(&args.index.index, Searcher::open_following)?;
     let index = args.index.index.clone();
     newsidx::serve::run(searcher, index, args.addr, |addr| {
         let mut out = std::io::stdout().lock();
@@ -285,7 +289,7 @@ fn serve(args: ServeArgs) -> Result<u8, Error> {
 }
 
 fn trends(args: TrendsArgs) -> Result<u8, Error> {
-    let searcher = searcher(&args.index.index)?;
+    let searcher = searcher(&args.index.index, Searcher::open)?;
     let trends = searcher.trends(&args.request())?;
     let mut out = std::io::stdout().lock();
     let _ = if args.json {
@@ -303,7 +307,7 @@ fn trends(args: TrendsArgs) -> Result<u8, Error> {
 }
 
 fn terms(args: TermsArgs) -> Result<u8, Error> {
-    let searcher = searcher(&args.index.index)?;
+    let searcher = searcher(&args.index.index, Searcher::open)?;
     let terms = searcher.terms(&args.request())?;
     let mut out = std::io::stdout().lock();
     let _ = if args.json {

@@ -151,6 +151,30 @@ fn far_filter_days_are_refused_or_clamped_never_wrapped() {
 }
 
 #[test]
+fn a_searcher_for_one_command_keeps_what_it_opened_and_a_following_one_sees_commits() {
+    use newsidx::search::{SearchRequest, Searcher};
+    let ws = payments();
+    let index = ws.path().join("index");
+    let once = Searcher::open(&index).unwrap();
+    let following = Searcher::open_following(&index).unwrap();
+    let request = SearchRequest {
+        query: "淘宝".into(),
+        limit: 10,
+        ..Default::default()
+    };
+    let total = |s: &Searcher| s.search(&request).unwrap().total;
+    assert_eq!((total(&once), total(&following)), (2, 2));
+    ws.article("more.md", "淘宝新规", "2021-12-01", "淘宝调整商家规则。");
+    assert_eq!(ws.ingest().code, 0);
+    // The follower reloads within tantivy's polling interval (half a second).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while total(&following) == 2 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!((total(&once), total(&following)), (2, 3));
+}
+
+#[test]
 fn json_output_contract() {
     let ws = payments();
     let run = newsidx(

@@ -4,8 +4,8 @@
 //! ([`Searcher`], [`stats`](crate::search::stats)), and renders with [`render`](crate::render),
 //! so the API returns the same JSON as the CLI's `--json`. Searching runs on tokio's blocking
 //! pool behind a semaphore with a deadline, so a slow query cannot starve the others; the
-//! searcher's reader reloads on every commit, so a running or cron ingest shows up without a
-//! restart.
+//! searcher's reader reloads on every commit ([`Searcher::open_following`]), so a running or
+//! cron ingest shows up without a restart.
 
 mod api;
 mod params;
