@@ -123,14 +123,7 @@ impl MergedWords {
         out.extend_from_slice(&[0; 8]);
         out.extend_from_slice(&(fst.len() as u64).to_le_bytes());
         out.extend_from_slice(&fst);
-        for (word, variants) in self.regional_variants()? {
-            out.extend_from_slice(word.as_bytes());
-            for variant in variants {
-                out.push(b'\t');
-                out.extend_from_slice(variant.as_bytes());
-            }
-            out.push(b'\n');
-        }
+        out.extend_from_slice(lines(self.regional_variants()?).as_bytes());
         let sum = checksum(&out[HEADER_BYTES..]);
         out[24..32].copy_from_slice(&sum.to_le_bytes());
         Ok(out)
@@ -152,10 +145,15 @@ impl MergedWords {
 }
 
 /// `word\tvariant...\n` for each of `words` that has regional variants, in the order given:
-/// the persisted dictionary's lines, and the vendored file's.
+/// the vendored file's contents.
 pub fn variant_lines<'a>(words: impl Iterator<Item = &'a str>) -> String {
+    lines(words_with_variants(words))
+}
+
+/// `word\tvariant...\n` per pair: the vendored file's and the persisted dictionary's lines.
+fn lines<'a>(pairs: impl IntoIterator<Item = (&'a str, Vec<String>)>) -> String {
     let mut out = String::new();
-    for (word, variants) in words_with_variants(words) {
+    for (word, variants) in pairs {
         out.push_str(word);
         for variant in variants {
             out.push('\t');
