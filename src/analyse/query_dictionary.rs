@@ -15,8 +15,8 @@
 //! It also keeps the other regional spellings of every word that has one
 //! ([`script::regional_variants`]): a search process would otherwise build the converter's
 //! phrase tables (some 40 ms) to expand a query made of dictionary words. Working them out for
-//! jieba's 349,000 words takes about a second, and every new index would pay it (every test
-//! too), so those of jieba's own words are vendored with its dictionary
+//! jieba's 349,000 words cost every new index about 0.6 s of CPU in the test build (every
+//! test that ingests paid it), so those of jieba's own words are vendored with its dictionary
 //! (`data/jieba/variants.txt.zst`, written by `examples/vendor_variants.rs`); ingest works out
 //! only those of the gazetteer's and the user's words.
 //!
@@ -26,7 +26,7 @@
 //! regional variants (`word\tvariant...\n`, in word order); numbers are little-endian u64s.
 //! The first layout ([`MAGIC_V1`]: the FST alone) is still read, without variants.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use rayon::prelude::*;
@@ -165,8 +165,8 @@ fn lines<'a>(pairs: impl IntoIterator<Item = (&'a str, Vec<String>)>) -> String 
 }
 
 /// Each of `words` that has regional variants, with them, in the order given. Words with a
-/// tab or a line break (none in practice) are left out: the lines could not hold them, and a
-/// search works their variants out itself.
+/// tab or a line break are left out, which the lines could not hold; none comes from the
+/// dictionary's sources, which split their words at white space.
 fn words_with_variants<'a>(words: impl Iterator<Item = &'a str>) -> Vec<(&'a str, Vec<String>)> {
     let words: Vec<&str> = words.filter(|w| !w.contains(['\t', '\n'])).collect();
     words
@@ -218,10 +218,30 @@ fn checksum(bytes: &[u8]) -> u64 {
     hash
 }
 
-/// The `word\tvariant...\n` lines of a persisted dictionary; `None` when they are not UTF-8.
-fn parse_variants(bytes: &[u8]) -> Option<HashMap<String, Vec<String>>> {
-    let text = std::str::from_utf8(bytes).ok()?;
-    Some(parse_lines(text).map(|(w, v)| (w.to_string(), v)).collect())
+/// The variants of `word` in `lines` (`word\tvariant...\n`, one per word, in word order), by
+/// bisection: a search looks up the few words of its query, so the lines are not parsed
+/// whole at every open (about 7,000 of them: 3–5 ms of a 30–40 ms cold search).
+fn variants_in(lines: &str, word: &str) -> Option<Vec<String>> {
+    let bytes = lines.as_bytes();
+    let (mut low, mut high) = (0, bytes.len());
+    while low < high {
+        let mid = low + (high - low) / 2;
+        let start = bytes[..mid]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |i| start + i);
+        let (key, variants) = parse_lines(lines.get(start..end)?).next()?;
+        match key.cmp(word) {
+            std::cmp::Ordering::Equal => return Some(variants),
+            std::cmp::Ordering::Less => low = end + 1,
+            std::cmp::Ordering::Greater => high = start,
+        }
+    }
+    None
 }
 
 /// A persisted dictionary, opened for cutting queries.
@@ -229,9 +249,9 @@ pub struct QueryDictionary {
     fst: Fst<Vec<u8>>,
     key: u64,
     total: usize,
-    /// Each word's other regional spellings, for the words that have some; `None` for a
-    /// dictionary of the first layout.
-    variants: Option<HashMap<String, Vec<String>>>,
+    /// Each word's other regional spellings, for the words that have some, as
+    /// `word\tvariant...\n` lines in word order; `None` for a dictionary of the first layout.
+    variants: Option<String>,
     /// The jieba queries are cut with, grown by the words of each ([`Self::with_jieba_for`]).
     grown: Mutex<Grown>,
 }
@@ -272,7 +292,7 @@ impl QueryDictionary {
             let len = bytes.get(HEADER_BYTES..HEADER_BYTES + 8)?;
             let len = usize::try_from(u64::from_le_bytes(len.try_into().ok()?)).ok()?;
             let end = (HEADER_BYTES + 8).checked_add(len)?;
-            let table = parse_variants(bytes.get(end..)?)?;
+            let table = String::from_utf8(bytes.get(end..)?.to_vec()).ok()?;
             bytes.truncate(end);
             bytes.drain(..HEADER_BYTES + 8);
             Some(table)
@@ -294,9 +314,9 @@ impl QueryDictionary {
     /// when `word` is one of the dictionary's words and the variants were recorded with it;
     /// `None` otherwise (the caller works them out).
     pub fn regional_variants(&self, word: &str) -> Option<Vec<String>> {
-        let table = self.variants.as_ref()?;
+        let lines = self.variants.as_ref()?;
         self.fst.get(word)?;
-        Some(table.get(word).cloned().unwrap_or_default())
+        Some(variants_in(lines, word).unwrap_or_default())
     }
 
     /// The key it was stamped with.
@@ -602,6 +622,22 @@ mod tests {
             merged.extra
         );
         assert!(!merged.extra.iter().any(|w| w == "中国" || w == "互联互通"));
+    }
+
+    #[test]
+    fn variants_are_found_by_bisection_in_word_order_lines() {
+        let lines = "台湾\t台灣\n网络\t网路\n软件\t软体\t軟件\n";
+        let found = |w| variants_in(lines, w);
+        assert_eq!(found("台湾"), Some(vec!["台灣".to_string()]));
+        assert_eq!(found("网络"), Some(vec!["网路".to_string()]));
+        assert_eq!(
+            found("软件"),
+            Some(vec!["软体".to_string(), "軟件".to_string()])
+        );
+        for missing in ["", "台", "网络安全", "软", "中国", "龥"] {
+            assert_eq!(found(missing), None, "{missing}");
+        }
+        assert_eq!(variants_in("", "网络"), None);
     }
 
     #[test]
