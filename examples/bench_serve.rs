@@ -29,7 +29,8 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
-/// Searches sent, all with `facets=1` unless `--without-facets`: single words, several words, a phrase, filters.
+/// Searches sent, all with `facets=1` unless `--without-facets`: single words, several
+/// words, a phrase, filters.
 const QUERIES: [&str; 12] = [
     "q=经济",
     "q=公司",

@@ -99,18 +99,13 @@ pub fn query_dictionary_path(index: &Path) -> PathBuf {
     index.join("newsidx-words.fst")
 }
 
-/// Records the merged dictionary of `linguistics` next to the index (temp file, then rename).
-/// Unless `always`, an existing record made from the same inputs (its key) in the current
-/// layout is kept: ingest rewrites it at every commit, and otherwise only adds it to an index
-/// from before records or brings an older layout up to date.
-pub fn save_query_dictionary(
-    index: &Path,
-    linguistics: &Linguistics,
-    always: bool,
-) -> Result<(), Error> {
+/// Records the merged dictionary of `linguistics` next to the index (temp file, then rename),
+/// unless a record made from the same inputs (its key) in the current layout is there and
+/// intact: the same inputs give the same file.
+pub fn save_query_dictionary(index: &Path, linguistics: &Linguistics) -> Result<(), Error> {
     let path = query_dictionary_path(index);
     let key = linguistics.dictionary_key();
-    if !always && recorded_dictionary(&path, key).is_some_and(|q| q.is_current()) {
+    if recorded_dictionary(&path, key).is_some_and(|q| q.is_current()) {
         return Ok(());
     }
     let bytes = linguistics
@@ -377,7 +372,7 @@ mod tests {
         let words = parse_user_dictionary("蓝河数科 50 nz\n").unwrap();
         let built = Linguistics::with_dictionary(Vec::new(), words.clone());
         save_user_dictionary(index, &words).unwrap();
-        save_query_dictionary(index, &built, false).unwrap();
+        save_query_dictionary(index, &built).unwrap();
         let searching = linguistics_for(index).unwrap();
         assert!(searching.analyzer.has_query_dictionary());
         assert_eq!(
@@ -385,10 +380,10 @@ mod tests {
             built.analyzer.query_words("蓝河数科的股价")
         );
 
-        // Kept as it is while its key matches; rewritten when asked.
+        // Kept as it is while its key matches.
         let path = query_dictionary_path(index);
         let written = std::fs::metadata(&path).unwrap().modified().unwrap();
-        save_query_dictionary(index, &built, false).unwrap();
+        save_query_dictionary(index, &built).unwrap();
         assert_eq!(
             std::fs::metadata(&path).unwrap().modified().unwrap(),
             written
@@ -413,7 +408,7 @@ mod tests {
                 .analyzer
                 .has_query_dictionary()
         );
-        save_query_dictionary(index, &built, false).unwrap();
+        save_query_dictionary(index, &built).unwrap();
         assert!(
             linguistics_for(index)
                 .unwrap()

@@ -535,7 +535,7 @@ impl Running<'_> {
         // the current layout, or a damaged one; kept otherwise, since the same inputs give the
         // same file. Only a speed-up: when it cannot be written (a full disk), searches build
         // the full dictionary instead, and the run still stands.
-        let _ = state::save_query_dictionary(path, &self.options.parse.linguistics, false);
+        let _ = state::save_query_dictionary(path, &self.options.parse.linguistics);
         Ok(self.committed()?.num_docs())
     }
 
